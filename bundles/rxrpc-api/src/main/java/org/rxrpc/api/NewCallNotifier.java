@@ -1,0 +1,13 @@
+package org.rxrpc.api;
+
+import org.osgi.annotation.versioning.ConsumerType;
+
+/**
+ * Told on the I/O thread that a charged call was made live by an incoming call: the preallocation is one
+ * short and should be recharged. Must be quick (wake a worker, nothing more).
+ */
+@ConsumerType
+@FunctionalInterface
+public interface NewCallNotifier {
+    void newCall(RxService service, RxCall call, long userCallId);
+}

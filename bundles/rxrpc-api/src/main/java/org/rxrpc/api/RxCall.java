@@ -1,0 +1,72 @@
+package org.rxrpc.api;
+
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.util.concurrent.TimeUnit;
+import org.osgi.annotation.versioning.ProviderType;
+
+/**
+ * One Rx call, client or server side. Bytes stream in both directions without the whole message being
+ * held: {@link #send} blocks while the transmit buffer is full, {@link #receive} returns what has
+ * arrived in order. A call ends with every byte delivered ({@link CallState#SUCCEEDED}) or with an
+ * explicit abort code.
+ *
+ * <p>The user call ID stays reserved until {@link #close()}.
+ */
+@ProviderType
+public interface RxCall extends AutoCloseable {
+
+    /** The user call ID, or -1 for a client call or a call not yet accepted. */
+    long userCallId();
+
+    int serviceId();
+
+    boolean isClient();
+
+    /** The remote address (null while a charged call is not yet live). */
+    InetSocketAddress peer();
+
+    /**
+     * Queues bytes of this side's message (the request for a client, the reply for a server), blocking
+     * while the call's transmit buffer is full. {@code last} ends the message; a server may pass an empty
+     * buffer with {@code last} to send an empty reply.
+     *
+     * @throws RxCallAbortedException if the call was aborted (the code says why)
+     * @throws IllegalStateException if this side already sent its last byte, or a server call is still
+     *     receiving its request, or called on the endpoint's I/O thread
+     */
+    void send(ByteBuffer data, boolean last) throws InterruptedException;
+
+    /**
+     * Copies the next bytes of the other side's message into {@code dst}, waiting up to the timeout for
+     * some to arrive.
+     *
+     * @return bytes copied (0 on timeout), or -1 once the whole message has been read
+     * @throws RxCallAbortedException if the call was aborted before the message was complete
+     * @throws IllegalStateException if called on the endpoint's I/O thread
+     */
+    int receive(ByteBuffer dst, long timeout, TimeUnit unit) throws InterruptedException;
+
+    /** Aborts the call with {@code code}, sent to the peer; no effect on a completed call. */
+    void abort(int code);
+
+    CallState state();
+
+    /**
+     * The abort code that ended the call (sent by the peer, or by us, or a local timeout code), 0 if it
+     * did not end with an abort.
+     */
+    int abortCode();
+
+    /**
+     * Waits until the call is complete: for a client when the whole reply arrived, for a server when
+     * the client acknowledged the whole reply.
+     *
+     * @return true if complete
+     */
+    boolean awaitCompletion(long timeout, TimeUnit unit) throws InterruptedException;
+
+    /** Releases the call and its user call ID; aborts it with {@link AbortCodes#RX_USER_ABORT} if still in progress. */
+    @Override
+    void close();
+}

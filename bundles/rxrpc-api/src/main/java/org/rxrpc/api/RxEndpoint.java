@@ -1,0 +1,54 @@
+package org.rxrpc.api;
+
+import java.net.InetSocketAddress;
+import org.osgi.annotation.versioning.ProviderType;
+
+/**
+ * One local UDP endpoint speaking Rx. It serves the services listened on it and originates client calls.
+ * Closing it closes every listening service (discarding their preallocation), aborts every call in
+ * progress with {@link AbortCodes#RX_CALL_DEAD} and ends the I/O thread.
+ */
+@ProviderType
+public interface RxEndpoint extends AutoCloseable {
+
+    /** The bound local address (with the real port when 0 was asked for). */
+    InetSocketAddress localAddress();
+
+    /**
+     * Kernel-service mode: starts offering {@code serviceId}. Nothing is preallocated yet; the caller
+     * charges calls with {@link RxService#charge}. Both notifiers are required, as the kernel requires
+     * them before {@code kernel_listen()}.
+     *
+     * @param backlog at most this many calls (and connections, and peers) are preallocated, 1..32
+     * @throws IllegalArgumentException if backlog is outside 1..32 or serviceId outside 1..65535
+     * @throws NullPointerException if a notifier is null
+     * @throws IllegalStateException if the service is already listened on, or the endpoint is closed
+     */
+    RxService listen(int serviceId, int backlog, NewCallNotifier newCall, DiscardNotifier discard);
+
+    /**
+     * User-socket mode: starts offering {@code serviceId} and charges {@code backlog} anonymous calls at
+     * once; every {@link RxUserService#accept} and {@link RxUserService#reject} recharges one.
+     *
+     * @throws IllegalArgumentException if backlog is outside 1..32 or serviceId outside 1..65535
+     * @throws IllegalStateException if the service is already listened on, or the endpoint is closed
+     */
+    RxUserService listenUser(int serviceId, int backlog);
+
+    /**
+     * Starts a client call. Request bytes are sent with {@link RxCall#send}; the reply is read with
+     * {@link RxCall#receive}.
+     *
+     * @param notifyRx optional (may be null): told on the I/O thread when reply data or completion is
+     *     ready
+     * @throws IllegalStateException if the endpoint is closed
+     */
+    RxCall newCall(InetSocketAddress server, int serviceId, CallOptions options, ReceiveNotifier notifyRx);
+
+    /** A consistent snapshot of this endpoint's counters. */
+    RxStats stats();
+
+    /** Closes the endpoint; idempotent. */
+    @Override
+    void close();
+}

@@ -1,0 +1,40 @@
+package org.rxrpc.api;
+
+import org.osgi.annotation.versioning.ProviderType;
+
+/**
+ * A service listened on in kernel-service mode. The owner charges the preallocation with user call IDs;
+ * the I/O thread makes a charged call live when a new call arrives and tells the {@link NewCallNotifier},
+ * which should wake the owner's worker to charge again. With nothing charged, new calls are answered
+ * BUSY (the client retries later and loses nothing).
+ */
+@ProviderType
+public interface RxService extends AutoCloseable {
+
+    int serviceId();
+
+    /** The configured backlog, 1..32. */
+    int backlog();
+
+    /** Calls charged and not yet made live. */
+    int chargedCalls();
+
+    /**
+     * Preallocates one call bound to {@code userCallId} (and a connection and peer record if the rings
+     * need one to keep #calls &gt;= #conns &gt;= #peers). {@code attach} runs on the calling thread before
+     * this returns, handing over the call object; the call becomes live when a client's call arrives.
+     *
+     * @throws BacklogFullException if {@link #backlog()} calls are already charged (Linux -ENOBUFS)
+     * @throws CallIdInUseException if the ID belongs to a charged or unreleased call (Linux -EBADSLT)
+     * @throws ServiceClosedException if the service or its endpoint is closed (Linux -ESHUTDOWN)
+     */
+    void charge(long userCallId, AttachCallback attach, ReceiveNotifier notifyRx);
+
+    /**
+     * Stops offering the service: new calls for it are aborted, calls in progress are aborted with
+     * {@link AbortCodes#RX_INVALID_OPERATION}, and every charged call is handed to the
+     * {@link DiscardNotifier} exactly once before this returns. Idempotent.
+     */
+    @Override
+    void close();
+}

@@ -1,0 +1,397 @@
+package org.rxrpc.transport;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import org.rxrpc.api.AbortCodes;
+import org.rxrpc.api.CallOptions;
+import org.rxrpc.api.CallState;
+import org.rxrpc.api.ReceiveNotifier;
+import org.rxrpc.api.RxCall;
+import org.rxrpc.api.RxCallAbortedException;
+import org.rxrpc.transport.wire.Wire;
+
+/**
+ * One call. The application side (send, receive, abort, close) and the I/O thread meet in two
+ * single-producer rings indexed by seq: the transmit ring (application produces packets, the I/O thread
+ * frees them once hard-ACKed) and the receive ring (the I/O thread stores packets, the application
+ * consumes them in order). Everything else below "I/O thread state" belongs to the I/O thread.
+ */
+final class Call implements RxCall {
+    static final int RING = 512;
+    static final int RING_MASK = RING - 1;
+
+    private static final VarHandle IO_QUEUED;
+
+    static {
+        try {
+            IO_QUEUED = MethodHandles.lookup().findVarHandle(Call.class, "ioQueued", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    final Endpoint endpoint;
+    final boolean client;
+    final int serviceId;
+    /** The listener of a server call, null for a client call. */
+    final Listener listener;
+
+    final CallOptions options;
+
+    volatile long userCallId = -1;
+    volatile ReceiveNotifier notifyRx;
+    volatile CallState state;
+    volatile int abortCode;
+    volatile InetSocketAddress peerAddress;
+
+    // Transmit ring: written by the application up to txQueuedTop, freed by the I/O thread up to txHardAck.
+    final PacketBuffer[] txRing = new PacketBuffer[RING];
+    volatile int txQueuedTop;
+    /** Seq of the last packet of our message once it is queued, else 0. */
+    volatile int txLastSeq;
+
+    volatile int txHardAck;
+    // Application-private transmit state.
+    private PacketBuffer txPartial;
+    private int txPartialSeq;
+    private boolean txLastQueued;
+
+    // Receive ring: filled by the I/O thread (in order up to rxDelivered), consumed by the application.
+    final PacketBuffer[] rxRing = new PacketBuffer[RING];
+    volatile int rxDelivered;
+    /** Seq of the other side's last packet once it has arrived in order, else 0. */
+    volatile int rxLastSeq;
+
+    volatile int rxConsumed;
+    /** Set by the I/O thread when the advertised window got small: consuming should trigger an ACK. */
+    volatile boolean wantWindowUpdate;
+    // Application-private receive state.
+    private PacketBuffer rxCurrent;
+    private int rxCurrentOffset;
+
+    private volatile Thread rxWaiter;
+    private volatile Thread txWaiter;
+    private volatile int completionWaiters;
+
+    /** Requests from other threads to the I/O thread. */
+    volatile int pendingAbortCode;
+
+    @SuppressWarnings("unused") // accessed through IO_QUEUED
+    private volatile int ioQueued;
+
+    // ---- I/O thread state ----
+    Connection conn;
+    int channel;
+    int callNumber;
+    boolean started;
+    /** Highest seq transmitted at least once. */
+    int txTop;
+
+    int cwnd = 4;
+    int ssthresh = 128;
+    int caAcked;
+    /** The peer's receive window from its ACK trailer (16 until it tells us). */
+    int txWindow = 16;
+
+    int inFlight;
+    int resendPending;
+    boolean inRecovery;
+    int recoveryPoint;
+    int dupNacks;
+    int rtoBackoff;
+    int rxHighestStored;
+    /** Seq of the LAST packet once stored (maybe not yet deliverable), else 0. */
+    int rxHighestLast;
+
+    int rxPendingAckPackets;
+    int rxPendingAckSerial;
+    int rxPendingAckReason;
+    int rxAdvertisedWindow;
+    int pingSerial;
+    long pingSentNanos;
+    long rtoDeadline;
+    long ackDeadline;
+    long busyRetryAt;
+    long busyGiveUpAt;
+    long hardDeadline;
+    long startNanos;
+    long lastReceiveNanos;
+    long lastDataReceiveNanos;
+    long lastSendNanos;
+    long nextTimer;
+    boolean heardFromPeer;
+    /** Intrusive list of the endpoint's live calls. */
+    Call prevLive;
+
+    Call nextLive;
+    boolean onLiveList;
+
+    Call(Endpoint endpoint, boolean client, int serviceId, Listener listener, CallOptions options) {
+        this.endpoint = endpoint;
+        this.client = client;
+        this.serviceId = serviceId;
+        this.listener = listener;
+        this.options = options;
+        this.state = client ? CallState.CLIENT_SENDING_REQUEST : CallState.PREALLOCATED;
+    }
+
+    // ---- RxCall ----
+
+    @Override
+    public long userCallId() {
+        return userCallId;
+    }
+
+    @Override
+    public int serviceId() {
+        return serviceId;
+    }
+
+    @Override
+    public boolean isClient() {
+        return client;
+    }
+
+    @Override
+    public InetSocketAddress peer() {
+        return peerAddress;
+    }
+
+    @Override
+    public CallState state() {
+        return state;
+    }
+
+    @Override
+    public int abortCode() {
+        return abortCode;
+    }
+
+    @Override
+    public void send(ByteBuffer data, boolean last) throws InterruptedException {
+        endpoint.checkNotIoThread();
+        if (txLastQueued) throw new IllegalStateException("the last byte of this side's message was already sent");
+        CallState s = state;
+        if (s == CallState.PREALLOCATED || s == CallState.SERVER_RECEIVING_REQUEST) {
+            throw new IllegalStateException("a server call can send its reply only after its whole request arrived");
+        }
+        throwIfEnded();
+        while (data.hasRemaining()) {
+            if (txPartial == null) startPacket();
+            if (txPartial.length == Wire.JUMBO_DATA_SIZE) {
+                // Full: it is not the last packet, since more bytes follow.
+                publish(txPartial, txPartialSeq, false);
+                startPacket();
+            }
+            int n = Math.min(data.remaining(), Wire.JUMBO_DATA_SIZE - txPartial.length);
+            data.get(txPartial.data, txPartial.length, n);
+            txPartial.length += n;
+        }
+        if (last) {
+            if (txPartial == null) startPacket();
+            txLastQueued = true;
+            publish(txPartial, txPartialSeq, true);
+            txPartial = null;
+        }
+    }
+
+    private void startPacket() {
+        txPartial = endpoint.pool.acquire();
+        txPartialSeq++;
+    }
+
+    /** Waits for ring space, stores the packet, publishes it and pokes the I/O thread. */
+    private void publish(PacketBuffer p, int seq, boolean last) throws InterruptedException {
+        while (seq - txHardAck >= RING) {
+            throwIfEnded();
+            txWaiter = Thread.currentThread();
+            if (seq - txHardAck >= RING && !state.isComplete()) LockSupport.parkNanos(this, 100_000_000L);
+            txWaiter = null;
+            if (Thread.interrupted()) throw new InterruptedException();
+        }
+        throwIfEnded();
+        txRing[seq & RING_MASK] = p;
+        if (last) txLastSeq = seq;
+        txQueuedTop = seq;
+        requestIo();
+    }
+
+    private void throwIfEnded() {
+        CallState s = state;
+        if (s.isComplete() && s != CallState.SUCCEEDED) throw new RxCallAbortedException(s, abortCode);
+        if (s == CallState.SUCCEEDED && !client) throw new IllegalStateException("call already complete");
+    }
+
+    @Override
+    public int receive(ByteBuffer dst, long timeout, TimeUnit unit) throws InterruptedException {
+        endpoint.checkNotIoThread();
+        long deadline = System.nanoTime() + unit.toNanos(timeout);
+        int copied = 0;
+        while (true) {
+            if (rxCurrent != null) {
+                copied += copyOut(dst);
+                if (!dst.hasRemaining()) return copied;
+            }
+            int seq = rxConsumed + 1;
+            if (seq - rxDelivered <= 0) {
+                rxCurrent = rxRing[seq & RING_MASK];
+                rxRing[seq & RING_MASK] = null;
+                rxCurrentOffset = 0;
+                continue;
+            }
+            if (copied > 0) return copied;
+            int lastSeq = rxLastSeq;
+            if (lastSeq != 0 && rxConsumed == lastSeq) return -1;
+            CallState s = state;
+            if (s.isComplete()) {
+                if (rxLastSeq != 0 && rxConsumed == rxLastSeq) return -1;
+                if (rxConsumed + 1 - rxDelivered > 0) {
+                    if (s == CallState.SUCCEEDED) return -1;
+                    throw new RxCallAbortedException(s, abortCode);
+                }
+                continue;
+            }
+            long left = deadline - System.nanoTime();
+            if (left <= 0) return 0;
+            rxWaiter = Thread.currentThread();
+            if (rxConsumed + 1 - rxDelivered > 0 && !state.isComplete()) LockSupport.parkNanos(this, left);
+            rxWaiter = null;
+            if (Thread.interrupted()) throw new InterruptedException();
+        }
+    }
+
+    /** Copies from the current packet; when it is used up, frees it and advances rxConsumed. */
+    private int copyOut(ByteBuffer dst) {
+        int copied = 0;
+        while (rxCurrent != null && dst.hasRemaining()) {
+            int n = Math.min(dst.remaining(), rxCurrent.length - rxCurrentOffset);
+            dst.put(rxCurrent.data, rxCurrentOffset, n);
+            rxCurrentOffset += n;
+            copied += n;
+            if (rxCurrentOffset == rxCurrent.length) {
+                PacketBuffer done = rxCurrent;
+                rxCurrent = done.next;
+                rxCurrentOffset = 0;
+                done.next = null;
+                endpoint.pool.release(done);
+                if (rxCurrent == null) packetConsumed();
+            }
+        }
+        if (rxCurrent != null && rxCurrent.length == 0) {
+            // An empty packet (an empty message's LAST): consumed without copying.
+            PacketBuffer done = rxCurrent;
+            rxCurrent = null;
+            endpoint.pool.release(done);
+            packetConsumed();
+        }
+        return copied;
+    }
+
+    private void packetConsumed() {
+        rxConsumed = rxConsumed + 1;
+        if (wantWindowUpdate) {
+            wantWindowUpdate = false;
+            requestIo();
+        }
+    }
+
+    @Override
+    public void abort(int code) {
+        if (state.isComplete()) return;
+        pendingAbortCode = code == 0 ? AbortCodes.RX_USER_ABORT : code;
+        requestIo();
+    }
+
+    @Override
+    public boolean awaitCompletion(long timeout, TimeUnit unit) throws InterruptedException {
+        endpoint.checkNotIoThread();
+        if (state.isComplete()) return true;
+        long deadline = System.nanoTime() + unit.toNanos(timeout);
+        synchronized (this) {
+            completionWaiters++;
+            try {
+                while (!state.isComplete()) {
+                    long left = deadline - System.nanoTime();
+                    if (left <= 0) return false;
+                    TimeUnit.NANOSECONDS.timedWait(this, left);
+                }
+                return true;
+            } finally {
+                completionWaiters--;
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        if (!state.isComplete() && state != CallState.PREALLOCATED) abort(AbortCodes.RX_USER_ABORT);
+        // Free what the application will no longer read.
+        if (rxCurrent != null) {
+            endpoint.pool.release(rxCurrent);
+            rxCurrent = null;
+        }
+        for (int seq = rxConsumed + 1; seq - rxDelivered <= 0; seq++) {
+            PacketBuffer p = rxRing[seq & RING_MASK];
+            rxRing[seq & RING_MASK] = null;
+            if (p != null) endpoint.pool.release(p);
+        }
+        if (txPartial != null) {
+            endpoint.pool.release(txPartial);
+            txPartial = null;
+        }
+        if (listener != null) listener.release(this);
+    }
+
+    // ---- shared helpers ----
+
+    /** Asks the I/O thread to look at this call (new data, window update, abort, start). */
+    void requestIo() {
+        if (IO_QUEUED.compareAndSet(this, 0, 1)) endpoint.enqueue(this);
+    }
+
+    /** I/O thread: clears the queued mark before looking at the call, so a later request queues it again. */
+    void ioDequeued() {
+        IO_QUEUED.setVolatile(this, 0);
+    }
+
+    /** I/O thread: publishes the final state and wakes every waiter. */
+    void publishCompletion(CallState finalState, int code) {
+        abortCode = code;
+        state = finalState;
+        wakeWaiters();
+        if (completionWaiters > 0) {
+            synchronized (this) {
+                notifyAll();
+            }
+        }
+    }
+
+    /** I/O thread: wakes blocked readers and writers and tells the receive notifier. */
+    void wakeWaiters() {
+        Thread t = rxWaiter;
+        if (t != null) LockSupport.unpark(t);
+        t = txWaiter;
+        if (t != null) LockSupport.unpark(t);
+    }
+
+    void wakeWriter() {
+        Thread t = txWaiter;
+        if (t != null) LockSupport.unpark(t);
+    }
+
+    /** Whether the other side's whole message has been received in order. */
+    boolean rxComplete() {
+        int last = rxLastSeq;
+        return last != 0 && rxDelivered == last;
+    }
+
+    @Override
+    public String toString() {
+        return (client ? "client" : "server") + " call " + Integer.toHexString(conn == null ? 0 : conn.cid) + ":"
+                + channel + ":" + callNumber + " service " + serviceId + " " + state;
+    }
+}

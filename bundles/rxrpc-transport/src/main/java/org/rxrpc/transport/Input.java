@@ -1,0 +1,399 @@
+package org.rxrpc.transport;
+
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import org.rxrpc.api.AbortCodes;
+import org.rxrpc.api.CallState;
+import org.rxrpc.api.Counter;
+import org.rxrpc.transport.wire.Ack;
+import org.rxrpc.transport.wire.Header;
+import org.rxrpc.transport.wire.Wire;
+
+/**
+ * Everything a received datagram can cause, on the I/O thread: validation (malformed packets are
+ * counted and dropped), routing to a connection and call, new incoming calls made live from the backlog
+ * or answered BUSY, and the connectionless VERSION (net/rxrpc/io_thread.c, input.c, conn_service.c).
+ */
+final class Input {
+    /** A channel with no call object accepts a new call from a DATA packet with seq up to this (OpenAFS). */
+    private static final int MAX_FIRST_SEQ = 32;
+
+    private final Endpoint endpoint;
+    private final Counters counters;
+    private final Output output;
+    private final Receiver receiver;
+    private final Transmitter transmitter;
+    private final CallEvents events;
+    private final Header header = new Header();
+    private final Ack ack = new Ack();
+
+    Input(
+            Endpoint endpoint,
+            Counters counters,
+            Output output,
+            Receiver receiver,
+            Transmitter transmitter,
+            CallEvents events) {
+        this.endpoint = endpoint;
+        this.counters = counters;
+        this.output = output;
+        this.receiver = receiver;
+        this.transmitter = transmitter;
+        this.events = events;
+    }
+
+    /** Handles one datagram of {@code length} bytes at the start of {@code b}. */
+    void datagram(ByteBuffer b, int length, InetSocketAddress from, long now) {
+        counters.inc(Counter.DATAGRAMS_RECEIVED);
+        if (length < Wire.HEADER_SIZE) {
+            counters.inc(Counter.DROP_TRUNCATED);
+            return;
+        }
+        Header h = header;
+        h.decode(b, 0);
+        switch (h.type) {
+            case Wire.TYPE_VERSION:
+                version(b, length, from);
+                return;
+            case Wire.TYPE_DATA:
+            case Wire.TYPE_ACK:
+            case Wire.TYPE_BUSY:
+            case Wire.TYPE_ABORT:
+            case Wire.TYPE_ACKALL:
+                break;
+            case Wire.TYPE_CHALLENGE:
+            case Wire.TYPE_RESPONSE:
+                counters.inc(Counter.DROP_SECURITY); // only the null security class is offered
+                return;
+            default:
+                counters.inc(Counter.DROP_INVALID_FIELD); // DEBUG, PARAMS and unknown types
+                return;
+        }
+        if (h.serviceId == 0 || (h.type == Wire.TYPE_DATA && h.seq == 0)) {
+            counters.inc(Counter.DROP_INVALID_FIELD);
+            return;
+        }
+        if (h.callNumber == 0) {
+            if (h.type == Wire.TYPE_ABORT) connectionAbort(b, length, from);
+            else counters.inc(Counter.DROP_INVALID_FIELD);
+            return;
+        }
+        if (h.type == Wire.TYPE_ABORT && length < Wire.HEADER_SIZE + 4) {
+            counters.inc(Counter.DROP_TRUNCATED);
+            return;
+        }
+        if (h.type == Wire.TYPE_ACK && !ack.decode(b, Wire.HEADER_SIZE, length - Wire.HEADER_SIZE)) {
+            counters.inc(Counter.DROP_TRUNCATED);
+            return;
+        }
+        if (h.isClientInitiated()) toServerSide(b, length, from, now);
+        else toClientSide(b, length, from, now);
+    }
+
+    private void version(ByteBuffer b, int length, InetSocketAddress from) {
+        Header h = header;
+        // Only requests are answered: never a reply or a keepalive (no CLIENT_INITIATED, or body[0] != 0).
+        if (h.isClientInitiated() && (length == Wire.HEADER_SIZE || b.get(Wire.HEADER_SIZE) == 0)) {
+            output.sendVersion(h, from);
+        }
+    }
+
+    /** A packet from the client end of a connection: we are the server. */
+    private void toServerSide(ByteBuffer b, int length, InetSocketAddress from, long now) {
+        Header h = header;
+        Peer peer = endpoint.peers.get(from);
+        Connection conn = peer == null ? null : endpoint.findServerConnection(peer, h.epoch, h.cid);
+        if (conn == null) {
+            newConnection(b, length, peer, from, now);
+            return;
+        }
+        if (conn.securityIndex != h.securityIndex) {
+            counters.inc(Counter.DROP_SECURITY);
+            return;
+        }
+        if (conn.serviceId != h.serviceId) {
+            counters.inc(Counter.DROP_INVALID_FIELD);
+            return;
+        }
+        conn.lastActiveNanos = now;
+        peer.lastUsedNanos = now;
+        int ch = h.channel();
+        Call call = conn.channelCall[ch];
+        int latest = conn.channelCallNumber[ch];
+        if (call != null && call.callNumber == h.callNumber) {
+            callPacket(call, b, length, now);
+        } else if (h.callNumber == latest) {
+            finishedCallPacket(conn, ch, from);
+        } else if (h.callNumber - latest < 0) {
+            counters.inc(Counter.DROP_STALE);
+        } else {
+            // A newer call on the channel ends the previous one: its final ACK is implied by the new DATA.
+            if (call != null) {
+                if (call.state == CallState.SERVER_AWAITING_FINAL_ACK) events.complete(call, CallState.SUCCEEDED, 0);
+                else events.abortLocally(call, AbortCodes.RX_CALL_DEAD, false);
+            }
+            if (h.type != Wire.TYPE_DATA) {
+                unknownCallPacket(from);
+                return;
+            }
+            if (h.seq > MAX_FIRST_SEQ) {
+                counters.inc(Counter.DROP_NO_CALL);
+                return;
+            }
+            Listener listener = conn.listener;
+            if (listener == null || listener.isClosed() || !listener.backlog.canSupply(false, false)) {
+                output.sendBusy(h, from);
+                return;
+            }
+            Call fresh = listener.backlog.calls.take();
+            events.makeLive(fresh, conn, ch, h.callNumber, now);
+            listener.callMadeLive(fresh);
+            callPacket(fresh, b, length, now);
+        }
+    }
+
+    /** The first packet of a connection we do not know. Only DATA can start one (and its first call). */
+    private void newConnection(ByteBuffer b, int length, Peer peer, InetSocketAddress from, long now) {
+        Header h = header;
+        if (h.type != Wire.TYPE_DATA) {
+            unknownCallPacket(from);
+            return;
+        }
+        Listener listener = endpoint.listener(h.serviceId);
+        if (listener == null || h.securityIndex != 0) {
+            // OpenAFS: a raw ABORT RX_INVALID_OPERATION for an unknown service or security class.
+            counters.inc(Counter.CALLS_FOR_UNKNOWN_SERVICE);
+            output.sendRawAbort(h, AbortCodes.RX_INVALID_OPERATION, from);
+            return;
+        }
+        if (h.seq > MAX_FIRST_SEQ) {
+            counters.inc(Counter.DROP_NO_CALL);
+            return;
+        }
+        Backlog backlog = listener.backlog;
+        if (!backlog.canSupply(peer == null, true)) {
+            output.sendBusy(h, from); // the client keeps its call and retries: nothing is lost
+            return;
+        }
+        if (peer == null) {
+            peer = backlog.peers.take();
+            peer.init(from, now);
+            endpoint.addPeer(peer);
+        }
+        Connection conn = backlog.conns.take();
+        conn.initServer(peer, h.epoch, h.cid & ~Wire.CHANNEL_MASK, h.serviceId, h.securityIndex, listener, now);
+        endpoint.addServerConnection(conn);
+        Call call = backlog.calls.take();
+        events.makeLive(call, conn, h.channel(), h.callNumber, now);
+        listener.callMadeLive(call);
+        callPacket(call, b, length, now);
+    }
+
+    /**
+     * A packet for a call we do not have. A PING is answered with an empty ACK, so that a client whose
+     * call we refused BUSY keeps it alive and retransmits (Linux 6.1 aborted these: DESIGN.md).
+     */
+    private void unknownCallPacket(InetSocketAddress from) {
+        Header h = header;
+        if (h.type == Wire.TYPE_ACK
+                && ack.reason == Wire.ACK_PING
+                && (h.flags & Wire.FLAG_REQUEST_ACK) != 0
+                && endpoint.listener(h.serviceId) != null) {
+            output.sendNoCallAck(h, Wire.ACK_PING_RESPONSE, from);
+            return;
+        }
+        counters.inc(Counter.DROP_NO_CALL);
+    }
+
+    /** A packet for the channel's last, finished call: repeat its ABORT, answer a PING, drop the rest. */
+    private void finishedCallPacket(Connection conn, int ch, InetSocketAddress from) {
+        Header h = header;
+        int abort = conn.channelLastAbort[ch];
+        if (h.type == Wire.TYPE_ABORT) return;
+        if (abort != 0 && h.type == Wire.TYPE_DATA) {
+            output.sendAbort(conn, ch, h.callNumber, abort);
+        } else if (h.type == Wire.TYPE_ACK && (h.flags & Wire.FLAG_REQUEST_ACK) != 0) {
+            output.sendNoCallAck(h, ack.reason == Wire.ACK_PING ? Wire.ACK_PING_RESPONSE : Wire.ACK_REQUESTED, from);
+        } else {
+            counters.inc(Counter.DROP_STALE);
+        }
+    }
+
+    /** A packet from the server end of a connection: we are the client. */
+    private void toClientSide(ByteBuffer b, int length, InetSocketAddress from, long now) {
+        Header h = header;
+        Connection conn = endpoint.clientConnections.get((h.cid >>> 2) & 0x3FFFFFFFL);
+        if (conn == null || conn.epoch != h.epoch || conn.serviceId != h.serviceId) {
+            counters.inc(Counter.DROP_NO_CALL);
+            return;
+        }
+        conn.lastActiveNanos = now;
+        int ch = h.channel();
+        Call call = conn.channelCall[ch];
+        if (call != null && call.callNumber == h.callNumber) {
+            callPacket(call, b, length, now);
+        } else if (h.callNumber == conn.channelCallNumber[ch]
+                && h.type == Wire.TYPE_DATA
+                && conn.channelLastAbort[ch] == 0) {
+            // Our final ACK was lost: say it again.
+            int lastSeq = conn.channelLastReplySeq[ch];
+            if (lastSeq != 0) output.sendFinalAck(conn, ch, h.callNumber, lastSeq, Wire.ACK_DUPLICATE);
+        } else {
+            counters.inc(Counter.DROP_STALE);
+        }
+    }
+
+    /** A packet for a live call. */
+    private void callPacket(Call call, ByteBuffer b, int length, long now) {
+        Header h = header;
+        call.lastReceiveNanos = now;
+        switch (h.type) {
+            case Wire.TYPE_DATA:
+                call.heardFromPeer = true;
+                data(call, b, length, now);
+                break;
+            case Wire.TYPE_ACK:
+                call.heardFromPeer = true;
+                ackPacket(call, b, now);
+                break;
+            case Wire.TYPE_ABORT:
+                int code = b.getInt(Wire.HEADER_SIZE);
+                counters.abortReceived(code);
+                events.abortedByPeer(call, code);
+                break;
+            case Wire.TYPE_BUSY:
+                events.busyReceived(call, now);
+                break;
+            case Wire.TYPE_ACKALL:
+                call.heardFromPeer = true;
+                transmitter.ackAll(call);
+                txFinished(call, now);
+                break;
+            default:
+                counters.inc(Counter.DROP_INVALID_FIELD);
+        }
+    }
+
+    private void data(Call call, ByteBuffer b, int length, long now) {
+        Header h = header;
+        if (call.client) {
+            if (call.txLastSeq == 0 || call.txQueuedTop != call.txLastSeq) {
+                // Reply data before our request was complete: the server broke the protocol.
+                events.abortLocally(call, AbortCodes.RX_PROTOCOL_ERROR, true);
+                return;
+            }
+            if (call.state == CallState.CLIENT_SENDING_REQUEST) {
+                transmitter.ackAll(call); // reply DATA hard-ACKs the whole request
+                call.state = CallState.CLIENT_RECEIVING_REPLY;
+            }
+        } else if (call.state != CallState.SERVER_RECEIVING_REQUEST) {
+            // Request data again after the request was complete: the client missed our ACK or reply.
+            counters.inc(Counter.DUPLICATE_DATA_RECEIVED);
+            if ((h.flags & Wire.FLAG_REQUEST_ACK) != 0 || call.txTop == 0) {
+                Receiver.proposeAck(call, Wire.ACK_DUPLICATE, h.serial);
+                events.afterInput(call, now);
+            }
+            return;
+        }
+        call.lastDataReceiveNanos = now;
+        int seq = h.seq;
+        int serial = h.serial;
+        int flags = h.flags;
+        int offset = Wire.HEADER_SIZE;
+        int end = length;
+        // A jumbogram: every sub-packet but the last has exactly 1412 bytes and a 4-byte header after it.
+        while ((flags & Wire.FLAG_JUMBO_PACKET) != 0) {
+            if (end - offset < Wire.JUMBO_DATA_SIZE + Wire.JUMBO_HEADER_SIZE || (flags & Wire.FLAG_LAST_PACKET) != 0) {
+                counters.inc(Counter.DROP_INVALID_FIELD);
+                break;
+            }
+            if (!receiver.dataPacket(call, seq, flags, serial, b, offset, Wire.JUMBO_DATA_SIZE)) {
+                events.abortLocally(call, AbortCodes.RX_PROTOCOL_ERROR, true);
+                return;
+            }
+            offset += Wire.JUMBO_DATA_SIZE;
+            flags = b.get(offset) & 0xff;
+            offset += Wire.JUMBO_HEADER_SIZE;
+            seq++;
+            serial++;
+        }
+        if ((flags & Wire.FLAG_JUMBO_PACKET) == 0) {
+            if (!receiver.dataPacket(call, seq, flags, serial, b, offset, end - offset)) {
+                events.abortLocally(call, AbortCodes.RX_PROTOCOL_ERROR, true);
+                return;
+            }
+        }
+        boolean delivered = receiver.deliver(call);
+        if (call.rxComplete()) {
+            if (call.client) {
+                // The whole reply is here: send the final ACK and complete (OpenAFS sends it as DELAY).
+                output.sendFinalAck(call.conn, call.channel, call.callNumber, call.rxLastSeq, Wire.ACK_DELAY);
+                events.complete(call, CallState.SUCCEEDED, 0);
+                return;
+            }
+            if (call.state == CallState.SERVER_RECEIVING_REQUEST) call.state = CallState.SERVER_SENDING_REPLY;
+        }
+        if (delivered) events.notifyReceiver(call);
+        events.afterInput(call, now);
+    }
+
+    private void ackPacket(Call call, ByteBuffer b, long now) {
+        Header h = header;
+        counters.inc(Counter.ACKS_RECEIVED);
+        boolean requestAck = (h.flags & Wire.FLAG_REQUEST_ACK) != 0;
+        if (!transmitter.ackReceived(call, ack, b, now)) {
+            counters.inc(Counter.DROP_STALE);
+            return;
+        }
+        if (requestAck) {
+            // OpenAFS answers any ACK asking for one with PING_RESPONSE; Linux answers PINGs so.
+            output.sendAck(
+                    call,
+                    ack.reason == Wire.ACK_PING ? Wire.ACK_PING_RESPONSE : Wire.ACK_REQUESTED,
+                    h.serial,
+                    false,
+                    now);
+        }
+        txFinished(call, now);
+        transmitter.pump(call, now);
+        events.scheduleTimers(call, now);
+    }
+
+    /** After an ACK or ACKALL: a server call whose whole reply is hard-ACKed is done. */
+    private void txFinished(Call call, long now) {
+        int last = call.txLastSeq;
+        if (last == 0 || call.txHardAck != last || call.state.isComplete()) return;
+        if (!call.client) {
+            events.complete(call, CallState.SUCCEEDED, 0);
+        } else if (call.state == CallState.CLIENT_SENDING_REQUEST) {
+            call.state = CallState.CLIENT_RECEIVING_REPLY;
+        }
+    }
+
+    /** An ABORT with call number 0 ends every call of the connection. */
+    private void connectionAbort(ByteBuffer b, int length, InetSocketAddress from) {
+        Header h = header;
+        if (length < Wire.HEADER_SIZE + 4) {
+            counters.inc(Counter.DROP_TRUNCATED);
+            return;
+        }
+        int code = b.getInt(Wire.HEADER_SIZE);
+        Connection conn;
+        if (h.isClientInitiated()) {
+            Peer peer = endpoint.peers.get(from);
+            conn = peer == null ? null : endpoint.findServerConnection(peer, h.epoch, h.cid);
+        } else {
+            conn = endpoint.clientConnections.get((h.cid >>> 2) & 0x3FFFFFFFL);
+            if (conn != null && conn.epoch != h.epoch) conn = null;
+        }
+        if (conn == null) {
+            counters.inc(Counter.DROP_NO_CALL);
+            return;
+        }
+        counters.abortReceived(code);
+        for (int ch = 0; ch < Wire.MAX_CALLS; ch++) {
+            Call call = conn.channelCall[ch];
+            if (call != null) events.abortedByPeer(call, code);
+        }
+    }
+}

@@ -1,0 +1,303 @@
+package org.rxrpc.transport;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.DatagramChannel;
+import org.rxrpc.api.Counter;
+import org.rxrpc.transport.wire.Ack;
+import org.rxrpc.transport.wire.Header;
+import org.rxrpc.transport.wire.Wire;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Builds and sends every packet the endpoint emits, from one reusable direct buffer (I/O thread only):
+ * DATA and jumbograms, ACKs, ABORT, BUSY and VERSION replies (net/rxrpc/output.c).
+ */
+final class Output {
+    private static final Logger LOG = LoggerFactory.getLogger(Output.class);
+    private static final byte[] VERSION_TEXT = versionText();
+
+    private final DatagramChannel channel;
+    private final Counters counters;
+    private final ByteBuffer buf = ByteBuffer.allocateDirect(65536);
+    private final byte[] softAcks = new byte[Wire.MAX_ACKS];
+    private final int receiveWindowMax;
+
+    Output(DatagramChannel channel, Counters counters, int receiveWindowMax) {
+        this.channel = channel;
+        this.counters = counters;
+        this.receiveWindowMax = receiveWindowMax;
+    }
+
+    private static byte[] versionText() {
+        byte[] text = new byte[Wire.VERSION_REPLY_SIZE];
+        byte[] s = "rxrpc-java 0.1.0 Rx for the JVM".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        System.arraycopy(s, 0, text, 0, Math.min(s.length, text.length - 1));
+        return text;
+    }
+
+    private void transmit(int length, InetSocketAddress to) {
+        buf.limit(length).position(0);
+        try {
+            if (channel.send(buf, to) == 0) counters.inc(Counter.SEND_FAILURES);
+            else counters.inc(Counter.DATAGRAMS_SENT);
+        } catch (IOException e) {
+            counters.inc(Counter.SEND_FAILURES);
+            LOG.debug("send to {} failed: {}", to, e.toString());
+        }
+        buf.clear();
+    }
+
+    private static int clientFlag(Connection c) {
+        return c.weAreClient ? Wire.FLAG_CLIENT_INITIATED : 0;
+    }
+
+    /**
+     * Sends packets {@code first..first+count-1} of the call's transmit ring as one datagram (a
+     * jumbogram when count > 1). The caller checked that every packet but the last holds 1412 bytes.
+     */
+    void sendData(Call call, int first, int count, boolean requestAck, long now) {
+        Connection c = call.conn;
+        int lastSeq = call.txLastSeq;
+        int pos = 0;
+        for (int i = 0; i < count; i++) {
+            int seq = first + i;
+            PacketBuffer p = call.txRing[seq & Call.RING_MASK];
+            int flags = clientFlag(c);
+            if (lastSeq != 0 && seq == lastSeq) flags |= Wire.FLAG_LAST_PACKET;
+            if (i < count - 1) flags |= Wire.FLAG_JUMBO_PACKET;
+            if (i == count - 1 && requestAck) flags |= Wire.FLAG_REQUEST_ACK;
+            int serial = c.takeSerial();
+            if (i == 0) {
+                Header.put(
+                        buf,
+                        0,
+                        c.epoch,
+                        c.cid | call.channel,
+                        call.callNumber,
+                        seq,
+                        serial,
+                        Wire.TYPE_DATA,
+                        flags,
+                        0,
+                        0,
+                        0,
+                        call.serviceId);
+                pos = Wire.HEADER_SIZE;
+            } else {
+                // The jumbo header before a sub-packet carries that sub-packet's flags.
+                buf.put(pos, (byte) flags);
+                buf.put(pos + 1, (byte) 0);
+                buf.putShort(pos + 2, (short) 0);
+                pos += Wire.JUMBO_HEADER_SIZE;
+            }
+            buf.position(pos);
+            buf.put(p.data, 0, p.length);
+            pos += p.length;
+            if (p.txCount > 0) counters.inc(Counter.DATA_PACKETS_RETRANSMITTED);
+            counters.inc(Counter.DATA_PACKETS_SENT);
+            p.serial = serial;
+            p.sentNanos = now;
+            p.txCount++;
+        }
+        call.lastSendNanos = now;
+        transmit(pos, c.peer.address);
+    }
+
+    /** Sends an ACK describing the call's receive state. */
+    void sendAck(Call call, int reason, int serial, boolean ping, long now) {
+        Connection c = call.conn;
+        int first = call.rxDelivered + 1;
+        int nAcks = Math.max(0, Math.min(Wire.MAX_ACKS, call.rxHighestStored - call.rxDelivered));
+        for (int i = 0; i < nAcks; i++) {
+            softAcks[i] = call.rxRing[(first + i) & Call.RING_MASK] != null ? (byte) 1 : (byte) 0;
+        }
+        int window = receiveWindow(call);
+        call.rxAdvertisedWindow = window;
+        int flags = clientFlag(c) | Wire.FLAG_SLOW_START_OK | (ping ? Wire.FLAG_REQUEST_ACK : 0);
+        int ackSerial = c.takeSerial();
+        Header.put(
+                buf,
+                0,
+                c.epoch,
+                c.cid | call.channel,
+                call.callNumber,
+                0,
+                ackSerial,
+                Wire.TYPE_ACK,
+                flags,
+                0,
+                0,
+                0,
+                call.serviceId);
+        int previous = Math.max(call.rxHighestStored, call.rxDelivered);
+        int len = Ack.encode(
+                buf,
+                Wire.HEADER_SIZE,
+                first,
+                previous,
+                serial,
+                reason,
+                softAcks,
+                nAcks,
+                Wire.OUR_MAX_MTU,
+                Wire.OUR_IF_MTU,
+                window,
+                Wire.OUR_JUMBO_MAX);
+        if (ping) {
+            call.pingSerial = ackSerial;
+            call.pingSentNanos = now;
+            counters.inc(Counter.PINGS_SENT);
+        }
+        if (reason == Wire.ACK_PING_RESPONSE) counters.inc(Counter.PING_RESPONSES_SENT);
+        counters.inc(Counter.ACKS_SENT);
+        call.lastSendNanos = now;
+        call.rxPendingAckPackets = 0;
+        call.rxPendingAckReason = 0;
+        call.ackDeadline = 0;
+        transmit(Wire.HEADER_SIZE + len, c.peer.address);
+    }
+
+    /** Packets we can still take: the configured window less what the application has not read yet. */
+    int receiveWindow(Call call) {
+        int unread = call.rxDelivered - call.rxConsumed;
+        return Math.max(1, receiveWindowMax - unread);
+    }
+
+    /** A client's final ACK: everything up to {@code lastSeq} received (OpenAFS sends it as DELAY). */
+    void sendFinalAck(Connection c, int channel, int callNumber, int lastSeq, int reason) {
+        int serial = c.takeSerial();
+        Header.put(
+                buf,
+                0,
+                c.epoch,
+                c.cid | channel,
+                callNumber,
+                0,
+                serial,
+                Wire.TYPE_ACK,
+                Wire.FLAG_CLIENT_INITIATED | Wire.FLAG_SLOW_START_OK,
+                0,
+                0,
+                0,
+                c.serviceId);
+        int len = Ack.encode(
+                buf,
+                Wire.HEADER_SIZE,
+                lastSeq + 1,
+                lastSeq,
+                0,
+                reason,
+                softAcks,
+                0,
+                Wire.OUR_MAX_MTU,
+                Wire.OUR_IF_MTU,
+                receiveWindowMax,
+                Wire.OUR_JUMBO_MAX);
+        counters.inc(Counter.ACKS_SENT);
+        transmit(Wire.HEADER_SIZE + len, c.peer.address);
+    }
+
+    /** An ABORT for a call (callNumber != 0) or the whole connection (callNumber 0). */
+    void sendAbort(Connection c, int channel, int callNumber, int code) {
+        Header.put(
+                buf,
+                0,
+                c.epoch,
+                c.cid | channel,
+                callNumber,
+                0,
+                c.takeSerial(),
+                Wire.TYPE_ABORT,
+                clientFlag(c),
+                0,
+                0,
+                0,
+                c.serviceId);
+        buf.putInt(Wire.HEADER_SIZE, code);
+        counters.abortSent(code);
+        transmit(Wire.HEADER_SIZE + 4, c.peer.address);
+    }
+
+    /**
+     * OpenAFS's answer to a call for an unknown service or security class (rxi_SendRawAbort): flags 0,
+     * serial 0, and the serviceId in the checksum bytes, serviceId 0 (it copies its host struct).
+     */
+    void sendRawAbort(Header h, int code, InetSocketAddress to) {
+        int flags = h.flags & Wire.FLAG_CLIENT_INITIATED ^ Wire.FLAG_CLIENT_INITIATED;
+        Header.put(
+                buf, 0, h.epoch, h.cid, h.callNumber, 0, 0, Wire.TYPE_ABORT, flags, 0, h.securityIndex, h.serviceId, 0);
+        buf.putInt(Wire.HEADER_SIZE, code);
+        counters.abortSent(code);
+        transmit(Wire.HEADER_SIZE + 4, to);
+    }
+
+    /** BUSY: "this channel cannot take a new call now"; the header echoed, CLIENT_INITIATED cleared. */
+    void sendBusy(Header h, InetSocketAddress to) {
+        Header.put(buf, 0, h.epoch, h.cid, h.callNumber, 0, 0, Wire.TYPE_BUSY, 0, 0, h.securityIndex, 0, h.serviceId);
+        counters.inc(Counter.BUSY_SENT);
+        transmit(Wire.HEADER_SIZE, to);
+    }
+
+    /**
+     * An ACK for a call we do not have (a PING for a call refused BUSY): nothing received, so the client
+     * keeps the call and retransmits its DATA, which will be served once the backlog is recharged.
+     */
+    void sendNoCallAck(Header h, int reason, InetSocketAddress to) {
+        Header.put(
+                buf,
+                0,
+                h.epoch,
+                h.cid,
+                h.callNumber,
+                0,
+                0,
+                Wire.TYPE_ACK,
+                Wire.FLAG_SLOW_START_OK,
+                0,
+                h.securityIndex,
+                0,
+                h.serviceId);
+        int len = Ack.encode(
+                buf,
+                Wire.HEADER_SIZE,
+                1,
+                0,
+                h.serial,
+                reason,
+                softAcks,
+                0,
+                Wire.OUR_MAX_MTU,
+                Wire.OUR_IF_MTU,
+                receiveWindowMax,
+                Wire.OUR_JUMBO_MAX);
+        counters.inc(Counter.ACKS_SENT);
+        if (reason == Wire.ACK_PING_RESPONSE) counters.inc(Counter.PING_RESPONSES_SENT);
+        transmit(Wire.HEADER_SIZE + len, to);
+    }
+
+    /** VERSION reply: the request header echoed with CLIENT_INITIATED cleared, then 65 bytes of text. */
+    void sendVersion(Header h, InetSocketAddress to) {
+        int flags = h.flags & ~Wire.FLAG_CLIENT_INITIATED;
+        Header.put(
+                buf,
+                0,
+                h.epoch,
+                h.cid,
+                h.callNumber,
+                h.seq,
+                h.serial,
+                Wire.TYPE_VERSION,
+                flags,
+                h.userStatus,
+                h.securityIndex,
+                h.checksum,
+                h.serviceId);
+        buf.position(Wire.HEADER_SIZE);
+        buf.put(VERSION_TEXT);
+        counters.inc(Counter.VERSION_REQUESTS_ANSWERED);
+        transmit(Wire.HEADER_SIZE + VERSION_TEXT.length, to);
+    }
+}
