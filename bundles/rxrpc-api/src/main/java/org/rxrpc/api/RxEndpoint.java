@@ -27,13 +27,16 @@ public interface RxEndpoint extends AutoCloseable {
     RxService listen(int serviceId, int backlog, NewCallNotifier newCall, DiscardNotifier discard);
 
     /**
-     * User-socket mode: starts offering {@code serviceId} and charges {@code backlog} anonymous calls at
-     * once; every {@link RxUserService#accept} and {@link RxUserService#reject} recharges one.
+     * User-socket mode: starts offering {@code serviceId}. With {@code chargeOnListen} the backlog is
+     * filled with anonymous calls at once and every {@link RxUserService#accept} and
+     * {@link RxUserService#reject} recharges one (the classic listen / accept). Without it nothing is
+     * charged: the user charges calls with their IDs through {@link RxUserService#chargeAccept} and they
+     * skip accept (Linux RXRPC_CHARGE_ACCEPT).
      *
      * @throws IllegalArgumentException if backlog is outside 1..32 or serviceId outside 1..65535
      * @throws IllegalStateException if the service is already listened on, or the endpoint is closed
      */
-    RxUserService listenUser(int serviceId, int backlog);
+    RxUserService listenUser(int serviceId, int backlog, boolean chargeOnListen);
 
     /**
      * Starts a client call. Request bytes are sent with {@link RxCall#send}; the reply is read with

@@ -144,10 +144,10 @@ final class Endpoint implements RxEndpoint {
     }
 
     @Override
-    public RxUserService listenUser(int serviceId, int backlog) {
-        UserSocketListener l = new UserSocketListener(this, serviceId, backlog);
+    public RxUserService listenUser(int serviceId, int backlog, boolean chargeOnListen) {
+        UserSocketListener l = new UserSocketListener(this, serviceId, backlog, chargeOnListen);
         register(l);
-        l.chargeInitially();
+        if (chargeOnListen) l.chargeInitially();
         return l;
     }
 

@@ -21,8 +21,11 @@ final class UserSocketListener extends Listener implements RxUserService {
     private final MpmcRing<Call> chargedLive = new MpmcRing<>(Backlog.MAX);
     private final Semaphore chargedLiveCount = new Semaphore(0);
 
-    UserSocketListener(Endpoint endpoint, int serviceId, int backlog) {
+    private final boolean recharges;
+
+    UserSocketListener(Endpoint endpoint, int serviceId, int backlog, boolean chargeOnListen) {
         super(endpoint, serviceId, backlog);
+        this.recharges = chargeOnListen;
     }
 
     /** Called once registered: fill the backlog with anonymous calls. */
@@ -98,6 +101,7 @@ final class UserSocketListener extends Listener implements RxUserService {
     }
 
     private void recharge() {
+        if (!recharges) return;
         try {
             chargeOne(-1, null, null);
         } catch (BacklogFullException | ServiceClosedException e) {
