@@ -78,6 +78,10 @@ final class Input {
             else counters.inc(Counter.DROP_INVALID_FIELD);
             return;
         }
+        if (h.type == Wire.TYPE_DATA && !wellFormedJumbogram(b, length)) {
+            counters.inc(Counter.DROP_INVALID_FIELD);
+            return;
+        }
         if (h.type == Wire.TYPE_ABORT && length < Wire.HEADER_SIZE + 4) {
             counters.inc(Counter.DROP_TRUNCATED);
             return;
@@ -88,6 +92,25 @@ final class Input {
         }
         if (h.isClientInitiated()) toServerSide(b, length, from, now);
         else toClientSide(b, length, from, now);
+    }
+
+    /**
+     * Checks a DATA datagram's sub-packet structure before it can touch any state: every sub-packet
+     * flagged JUMBO has 1412 bytes and a 4-byte header after it, and is not also LAST.
+     */
+    private boolean wellFormedJumbogram(ByteBuffer b, int length) {
+        int flags = header.flags;
+        int offset = Wire.HEADER_SIZE;
+        while ((flags & Wire.FLAG_JUMBO_PACKET) != 0) {
+            if ((flags & Wire.FLAG_LAST_PACKET) != 0
+                    || length - offset < Wire.JUMBO_DATA_SIZE + Wire.JUMBO_HEADER_SIZE) {
+                return false;
+            }
+            offset += Wire.JUMBO_DATA_SIZE;
+            flags = b.get(offset) & 0xff;
+            offset += Wire.JUMBO_HEADER_SIZE;
+        }
+        return true;
     }
 
     private void version(ByteBuffer b, int length, InetSocketAddress from) {
@@ -302,11 +325,7 @@ final class Input {
         int offset = Wire.HEADER_SIZE;
         int end = length;
         // A jumbogram: every sub-packet but the last has exactly 1412 bytes and a 4-byte header after it.
-        while ((flags & Wire.FLAG_JUMBO_PACKET) != 0) {
-            if (end - offset < Wire.JUMBO_DATA_SIZE + Wire.JUMBO_HEADER_SIZE || (flags & Wire.FLAG_LAST_PACKET) != 0) {
-                counters.inc(Counter.DROP_INVALID_FIELD);
-                break;
-            }
+        while ((flags & Wire.FLAG_JUMBO_PACKET) != 0) { // structure checked by wellFormedJumbogram
             if (!receiver.dataPacket(call, seq, flags, serial, b, offset, Wire.JUMBO_DATA_SIZE)) {
                 events.abortLocally(call, AbortCodes.RX_PROTOCOL_ERROR, true);
                 return;
@@ -317,11 +336,9 @@ final class Input {
             seq++;
             serial++;
         }
-        if ((flags & Wire.FLAG_JUMBO_PACKET) == 0) {
-            if (!receiver.dataPacket(call, seq, flags, serial, b, offset, end - offset)) {
-                events.abortLocally(call, AbortCodes.RX_PROTOCOL_ERROR, true);
-                return;
-            }
+        if (!receiver.dataPacket(call, seq, flags, serial, b, offset, end - offset)) {
+            events.abortLocally(call, AbortCodes.RX_PROTOCOL_ERROR, true);
+            return;
         }
         boolean delivered = receiver.deliver(call);
         if (call.rxComplete()) {
