@@ -341,14 +341,11 @@ final class Input {
             return;
         }
         boolean delivered = receiver.deliver(call);
-        if (call.rxComplete()) {
-            if (call.client) {
-                // The whole reply is here: send the final ACK and complete (OpenAFS sends it as DELAY).
-                output.sendFinalAck(call.conn, call.channel, call.callNumber, call.rxLastSeq, Wire.ACK_DELAY);
-                events.complete(call, CallState.SUCCEEDED, 0);
-                return;
-            }
-            if (call.state == CallState.SERVER_RECEIVING_REQUEST) call.state = CallState.SERVER_SENDING_REPLY;
+        if (call.client && call.rxComplete()) {
+            // The whole reply is here: send the final ACK and complete (OpenAFS sends it as DELAY).
+            output.sendFinalAck(call.conn, call.channel, call.callNumber, call.rxLastSeq, Wire.ACK_DELAY);
+            events.complete(call, CallState.SUCCEEDED, 0);
+            return;
         }
         if (delivered) events.notifyReceiver(call);
         events.afterInput(call, now);

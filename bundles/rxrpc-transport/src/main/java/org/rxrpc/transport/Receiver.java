@@ -1,6 +1,7 @@
 package org.rxrpc.transport;
 
 import java.nio.ByteBuffer;
+import org.rxrpc.api.CallState;
 import org.rxrpc.api.Counter;
 import org.rxrpc.transport.wire.Wire;
 
@@ -109,7 +110,13 @@ final class Receiver {
             if (delivered == call.rxHighestLast) break;
         }
         if (delivered == start) return false;
-        if (delivered == call.rxHighestLast) call.rxLastSeq = delivered; // published before rxDelivered
+        if (delivered == call.rxHighestLast) {
+            // Published before rxDelivered, so a reader that sees the end also sees the new state.
+            call.rxLastSeq = delivered;
+            if (!call.client && call.state == CallState.SERVER_RECEIVING_REQUEST) {
+                call.state = CallState.SERVER_SENDING_REPLY;
+            }
+        }
         call.rxDelivered = delivered;
         if (call.rxAdvertisedWindow > 0 && call.rxAdvertisedWindow < receiveWindowMax / 2) call.wantWindowUpdate = true;
         return true;
