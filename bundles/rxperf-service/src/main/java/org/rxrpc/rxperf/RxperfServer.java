@@ -33,6 +33,8 @@ public final class RxperfServer implements AutoCloseable {
     private final Slot[] slots;
     private final Thread worker;
     private volatile boolean running = true;
+    /** Set by the worker when every handler was busy: a handler that becomes idle wakes it. */
+    private volatile boolean workerOutOfSlots;
 
     /**
      * One handler thread and the call it serves. The user call ID of a charge is the slot index, so the
@@ -78,7 +80,7 @@ public final class RxperfServer implements AutoCloseable {
                     call = null;
                     state = IDLE;
                     liveCalls.decrementAndGet();
-                    LockSupport.unpark(worker);
+                    if (workerOutOfSlots) LockSupport.unpark(worker);
                 }
             }
         }
@@ -139,21 +141,29 @@ public final class RxperfServer implements AutoCloseable {
     /** Charges an idle handler's slot until the backlog is full or every handler is busy. */
     private void chargeLoop() {
         while (running) {
+            boolean backlogFull = false;
             try {
                 for (Slot slot : slots) {
                     if (!running) break;
+                    if (service.chargedCalls() >= service.backlog()) {
+                        backlogFull = true;
+                        break;
+                    }
                     if (slot.state != Slot.IDLE) continue;
                     slot.state = Slot.CHARGED;
                     try {
                         service.charge(slot.index, (call, id) -> slot.call = call, null);
                     } catch (BacklogFullException e) {
                         slot.state = Slot.IDLE;
+                        backlogFull = true;
                         break;
                     }
                 }
             } catch (ServiceClosedException e) {
                 return;
             }
+            // Not full: every handler is busy or charged, so the service is at capacity for now.
+            workerOutOfSlots = !backlogFull;
             LockSupport.parkNanos(this, TimeUnit.MILLISECONDS.toNanos(500));
         }
     }
@@ -220,8 +230,7 @@ public final class RxperfServer implements AutoCloseable {
             offset += n;
         }
         buf.clear().putInt(Rxperf.COOKIE).flip();
-        call.send(buf, true);
-        call.awaitCompletion(READ_WAIT_SECONDS, TimeUnit.SECONDS);
+        call.send(buf, true); // close() then leaves the transport to collect the final ACK
     }
 
     /** Fills {@code buf} up to its limit; false if the message ended first. */

@@ -18,6 +18,8 @@ public enum Counter {
     RETRANSMIT_TIMEOUTS,
     /** Incoming calls made live from a backlog. */
     CALLS_MADE_LIVE,
+    /** First packets of new calls kept while the backlog was empty, until a charge (see EndpointOptions). */
+    CALLS_DEFERRED,
     /** BUSY answers sent because a service's backlog was empty. */
     BUSY_SENT,
     BUSY_RECEIVED,

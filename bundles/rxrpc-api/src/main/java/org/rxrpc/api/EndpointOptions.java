@@ -15,6 +15,9 @@ package org.rxrpc.api;
  * @param connectionIdleMillis idle connections are reaped after this long
  * @param packetBuffers packet buffers kept by the endpoint (about 1.4 KB each); the I/O thread never
  *     allocates more and drops (counted) what it cannot buffer
+ * @param newCallDeferMillis how long the first packet of a new call that finds the backlog empty is
+ *     kept (up to one per backlog slot) waiting for a charge before the client is answered BUSY; 0
+ *     answers BUSY at once, as Linux does
  */
 public record EndpointOptions(
         String bindAddress,
@@ -25,7 +28,8 @@ public record EndpointOptions(
         long deadTimeMillis,
         long idleTimeoutMillis,
         long connectionIdleMillis,
-        int packetBuffers) {
+        int packetBuffers,
+        long newCallDeferMillis) {
 
     public EndpointOptions {
         if (port < 0 || port > 65535) throw new IllegalArgumentException("port must be 0..65535: " + port);
@@ -37,10 +41,11 @@ public record EndpointOptions(
             throw new IllegalArgumentException("timeouts must be at least 100 ms");
         if (packetBuffers < 64) throw new IllegalArgumentException("packetBuffers must be at least 64");
         if (socketBufferBytes < 65536) throw new IllegalArgumentException("socketBufferBytes must be at least 64 KiB");
+        if (newCallDeferMillis < 0) throw new IllegalArgumentException("newCallDeferMillis must not be negative");
     }
 
     public static EndpointOptions defaults() {
-        return new EndpointOptions("127.0.0.1", 0, 8 << 20, 255, 255, 20_000, 60_000, 600_000, 16384);
+        return new EndpointOptions("127.0.0.1", 0, 8 << 20, 255, 255, 20_000, 60_000, 600_000, 16384, 1000);
     }
 
     public EndpointOptions withBind(String address, int udpPort) {
@@ -53,7 +58,8 @@ public record EndpointOptions(
                 deadTimeMillis,
                 idleTimeoutMillis,
                 connectionIdleMillis,
-                packetBuffers);
+                packetBuffers,
+                newCallDeferMillis);
     }
 
     public EndpointOptions withWindows(int receive, int send) {
@@ -66,7 +72,8 @@ public record EndpointOptions(
                 deadTimeMillis,
                 idleTimeoutMillis,
                 connectionIdleMillis,
-                packetBuffers);
+                packetBuffers,
+                newCallDeferMillis);
     }
 
     public EndpointOptions withTimeouts(long deadTime, long idleTimeout, long connectionIdle) {
@@ -79,7 +86,8 @@ public record EndpointOptions(
                 deadTime,
                 idleTimeout,
                 connectionIdle,
-                packetBuffers);
+                packetBuffers,
+                newCallDeferMillis);
     }
 
     public EndpointOptions withBuffers(int socketBuffer, int packets) {
@@ -92,6 +100,21 @@ public record EndpointOptions(
                 deadTimeMillis,
                 idleTimeoutMillis,
                 connectionIdleMillis,
-                packets);
+                packets,
+                newCallDeferMillis);
+    }
+
+    public EndpointOptions withNewCallDeferMillis(long millis) {
+        return new EndpointOptions(
+                bindAddress,
+                port,
+                socketBufferBytes,
+                receiveWindow,
+                sendWindow,
+                deadTimeMillis,
+                idleTimeoutMillis,
+                connectionIdleMillis,
+                packetBuffers,
+                millis);
     }
 }

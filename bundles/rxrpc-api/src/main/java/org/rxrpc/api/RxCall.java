@@ -66,7 +66,11 @@ public interface RxCall extends AutoCloseable {
      */
     boolean awaitCompletion(long timeout, TimeUnit unit) throws InterruptedException;
 
-    /** Releases the call and its user call ID; aborts it with {@link AbortCodes#RX_USER_ABORT} if still in progress. */
+    /**
+     * Releases the call and its user call ID. A server call whose whole reply has been sent is left to
+     * finish by itself (the transport still waits for the client's final ACK and retransmits); any other
+     * call still in progress is aborted with {@link AbortCodes#RX_USER_ABORT}.
+     */
     @Override
     void close();
 }

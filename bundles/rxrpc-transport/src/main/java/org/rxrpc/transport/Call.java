@@ -328,7 +328,9 @@ final class Call implements RxCall {
 
     @Override
     public void close() {
-        if (!state.isComplete() && state != CallState.PREALLOCATED) abort(AbortCodes.RX_USER_ABORT);
+        // A server whose reply is fully queued is done: the transport finishes the call (final ACK).
+        boolean finishing = !client && txLastQueued;
+        if (!state.isComplete() && state != CallState.PREALLOCATED && !finishing) abort(AbortCodes.RX_USER_ABORT);
         // Free what the application will no longer read.
         if (rxCurrent != null) {
             endpoint.pool.release(rxCurrent);

@@ -75,7 +75,7 @@ final class Endpoint implements RxEndpoint {
     private final LongHashMap<Connection> serverConnections = new LongHashMap<>(1024);
     final LongHashMap<Connection> clientConnections = new LongHashMap<>(256);
     private final List<Listener> listeners = new ArrayList<>();
-    private Listener[] listenerArray = new Listener[0];
+    private volatile Listener[] listenerArray = new Listener[0];
     private Peer peerList;
     private Connection connList;
     private Call liveList;
@@ -84,6 +84,7 @@ final class Endpoint implements RxEndpoint {
     private final int epoch;
     private int nextCidCounter;
     private int serverConnectionCount;
+    private int deferredTotal;
 
     Endpoint(EndpointOptions options) {
         this.options = Objects.requireNonNull(options, "options");
@@ -228,6 +229,11 @@ final class Endpoint implements RxEndpoint {
         }
     }
 
+    /** Makes the I/O thread look around now (a charge may let kept calls go live). */
+    void wakeup() {
+        if (sleeping) selector.wakeup();
+    }
+
     void enqueue(Call call) {
         callQueue.offer(call);
         if (sleeping) selector.wakeup();
@@ -304,6 +310,7 @@ final class Endpoint implements RxEndpoint {
                 drainQueues(now);
                 if (nextTimer != 0 && now - nextTimer >= 0) runTimers(now);
                 if (now - nextReap >= 0) reap(now);
+                if (deferredTotal > 0) replayDeferred(now);
                 int received = receiveBurst(now);
                 if (received == RECEIVE_BURST || !callQueue.isEmpty() || !commands.isEmpty()) continue;
                 sleeping = true;
@@ -350,6 +357,35 @@ final class Endpoint implements RxEndpoint {
             }
         }
         return n;
+    }
+
+    /** Input kept a new call's first packet: look at it again when it would expire. */
+    void deferredAdded(long now) {
+        deferredTotal++;
+        timerAt(now + options.newCallDeferMillis() * 1_000_000L);
+    }
+
+    /** Makes kept calls live as far as charges allow, oldest first; expired ones are answered BUSY. */
+    private void replayDeferred(long now) {
+        long limit = options.newCallDeferMillis() * 1_000_000L;
+        int remaining = 0;
+        for (Listener l : listenerArray) {
+            DeferredCalls d = l.deferred;
+            if (d == null) continue;
+            while (d.count() > 0) {
+                if (now - d.oldestSince() >= limit) {
+                    input.expire(d.oldestPacket(), d.oldestSource());
+                } else if (l.backlog.canSupply(true, true)) {
+                    input.replay(d.oldestPacket(), d.oldestLength(), d.oldestSource(), now);
+                } else {
+                    timerAt(d.oldestSince() + limit);
+                    break;
+                }
+                d.removeOldest();
+            }
+            remaining += d.count();
+        }
+        deferredTotal = remaining;
     }
 
     /** Lowers the endpoint's next wake-up to {@code when} if that is sooner. */

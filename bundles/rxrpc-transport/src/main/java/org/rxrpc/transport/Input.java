@@ -26,6 +26,7 @@ final class Input {
     private final CallEvents events;
     private final Header header = new Header();
     private final Ack ack = new Ack();
+    private boolean replaying;
 
     Input(
             Endpoint endpoint,
@@ -164,14 +165,18 @@ final class Input {
                 return;
             }
             Listener listener = conn.listener;
-            if (listener == null || listener.isClosed() || !listener.backlog.canSupply(false, false)) {
+            if (listener == null || listener.isClosed()) {
                 output.sendBusy(h, from);
+                return;
+            }
+            if (!listener.backlog.canSupply(false, false)) {
+                deferOrBusy(listener, b, length, from, now);
                 return;
             }
             Call fresh = listener.backlog.calls.take();
             events.makeLive(fresh, conn, ch, h.callNumber, now);
-            listener.callMadeLive(fresh);
             callPacket(fresh, b, length, now);
+            listener.callMadeLive(fresh); // after its first data is readable: the owner need not wait
         }
     }
 
@@ -195,7 +200,7 @@ final class Input {
         }
         Backlog backlog = listener.backlog;
         if (!backlog.canSupply(peer == null, true)) {
-            output.sendBusy(h, from); // the client keeps its call and retries: nothing is lost
+            deferOrBusy(listener, b, length, from, now);
             return;
         }
         if (peer == null) {
@@ -208,8 +213,47 @@ final class Input {
         endpoint.addServerConnection(conn);
         Call call = backlog.calls.take();
         events.makeLive(call, conn, h.channel(), h.callNumber, now);
-        listener.callMadeLive(call);
         callPacket(call, b, length, now);
+        listener.callMadeLive(call); // after its first data is readable: the owner need not wait
+    }
+
+    /**
+     * The backlog is empty: keep the packet until the owner charges again, or answer BUSY (the client
+     * keeps its call and retries it: nothing is lost, nothing runs twice).
+     */
+    private void deferOrBusy(Listener listener, ByteBuffer b, int length, InetSocketAddress from, long now) {
+        Header h = header;
+        DeferredCalls d = listener.deferred;
+        if (d != null && !replaying) {
+            if (d.holds(h.epoch, h.cid, h.callNumber, from) && h.seq == 1) {
+                counters.inc(Counter.DUPLICATE_DATA_RECEIVED); // a retransmission of a kept packet
+                return;
+            }
+            if (d.add(b, length, from, now)) {
+                counters.inc(Counter.CALLS_DEFERRED);
+                endpoint.deferredAdded(now);
+                return;
+            }
+        }
+        output.sendBusy(h, from);
+    }
+
+    /**
+     * Runs a kept first packet again now that the backlog has a call for it.
+     */
+    void replay(ByteBuffer packet, int length, InetSocketAddress from, long now) {
+        replaying = true;
+        try {
+            datagram(packet, length, from, now);
+        } finally {
+            replaying = false;
+        }
+    }
+
+    /** A kept packet waited too long: the client is told BUSY after all. */
+    void expire(ByteBuffer packet, InetSocketAddress from) {
+        header.decode(packet, 0);
+        output.sendBusy(header, from);
     }
 
     /**

@@ -19,6 +19,9 @@ abstract class Listener {
     final int serviceId;
     final int backlogMax;
     final Backlog backlog = new Backlog();
+    /** First packets of calls waiting for a charge, or null when the endpoint answers BUSY at once. */
+    final DeferredCalls deferred;
+
     final Object chargeLock = new Object();
     /** User call IDs held by charged calls and by calls not yet closed. Guarded by chargeLock. */
     private final Set<Long> idsInUse = new HashSet<>();
@@ -35,6 +38,7 @@ abstract class Listener {
         this.endpoint = endpoint;
         this.serviceId = serviceId;
         this.backlogMax = backlogMax;
+        this.deferred = endpoint.options.newCallDeferMillis() > 0 ? new DeferredCalls(backlogMax) : null;
     }
 
     /** I/O thread: a charged call was just made live. */
@@ -66,6 +70,7 @@ abstract class Listener {
             call.notifyRx = notifyRx;
             if (beforePublish != null) beforePublish.accept(call);
             backlog.charge(call);
+            if (deferred != null && deferred.anyWaiting()) endpoint.wakeup(); // a kept call can go live
             return call;
         }
     }

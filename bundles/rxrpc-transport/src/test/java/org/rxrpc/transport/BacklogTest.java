@@ -47,7 +47,8 @@ class BacklogTest {
 
     @BeforeEach
     void open() {
-        server = new RxTransportImpl().open(EndpointOptions.defaults());
+        // The seed's behaviour: an empty backlog answers BUSY at once (deferral is tested separately).
+        server = new RxTransportImpl().open(EndpointOptions.defaults().withNewCallDeferMillis(0));
         client = new RxTransportImpl().open(EndpointOptions.defaults());
     }
 
@@ -167,6 +168,45 @@ class BacklogTest {
         TestCalls.echo(live);
         assertArrayEquals("one".getBytes(StandardCharsets.US_ASCII), TestCalls.readAll(first, 10));
         assertEquals(1, server.stats().get(Counter.CALLS_MADE_LIVE));
+    }
+
+    @Test
+    void aCallFindingTheBacklogEmptyIsKeptAndGoesLiveOnTheNextChargeWithoutBusy() throws Exception {
+        try (RxEndpoint deferring =
+                new RxTransportImpl().open(EndpointOptions.defaults().withNewCallDeferMillis(5000))) {
+            RxService s = deferring.listen(SERVICE, 2, (svc, call, id) -> madeLive.add(call), (call, id) -> {});
+            RxCall c = client.newCall(deferring.localAddress(), SERVICE, CallOptions.DEFAULT, null);
+            c.send(java.nio.ByteBuffer.wrap("kept".getBytes(StandardCharsets.US_ASCII)), true);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (deferring.stats().get(Counter.CALLS_DEFERRED) == 0 && System.nanoTime() < deadline) Thread.sleep(5);
+            assertEquals(1, deferring.stats().get(Counter.CALLS_DEFERRED));
+            Thread.sleep(200);
+            s.charge(3, (call, id) -> {}, null);
+            RxCall live = madeLive.poll(2, TimeUnit.SECONDS);
+            assertNotNull(live, "the kept call went live as soon as it was charged");
+            TestCalls.echo(live);
+            assertArrayEquals("kept".getBytes(StandardCharsets.US_ASCII), TestCalls.readAll(c, 5));
+            assertEquals(0, deferring.stats().get(Counter.BUSY_SENT));
+            assertEquals(0, client.stats().get(Counter.BUSY_RECEIVED));
+        }
+    }
+
+    @Test
+    void aKeptCallIsAnsweredBusyWhenNoChargeComesInTime() throws Exception {
+        try (RxEndpoint deferring =
+                new RxTransportImpl().open(EndpointOptions.defaults().withNewCallDeferMillis(200))) {
+            RxService s = deferring.listen(SERVICE, 1, (svc, call, id) -> madeLive.add(call), (call, id) -> {});
+            RxCall c = client.newCall(deferring.localAddress(), SERVICE, CallOptions.DEFAULT, null);
+            c.send(java.nio.ByteBuffer.wrap(new byte[] {1}), true);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (deferring.stats().get(Counter.BUSY_SENT) == 0 && System.nanoTime() < deadline) Thread.sleep(5);
+            assertTrue(deferring.stats().get(Counter.BUSY_SENT) > 0);
+            s.charge(1, (call, id) -> {}, null);
+            RxCall live = madeLive.poll(5, TimeUnit.SECONDS);
+            assertNotNull(live, "the client retried after BUSY and was served");
+            TestCalls.echo(live);
+            assertArrayEquals(new byte[] {1}, TestCalls.readAll(c, 5));
+        }
     }
 
     @Test

@@ -154,6 +154,8 @@ class WireBehaviourTest {
 
     @Test
     void emptyRingsAnswerBusyOnTheWireAndARetransmissionIsServedAfterRecharge() throws Exception {
+        endpoint.close();
+        endpoint = new RxTransportImpl().open(EndpointOptions.defaults().withNewCallDeferMillis(0));
         BlockingQueue<RxCall> live = new LinkedBlockingQueue<>();
         RxService service = endpoint.listen(Rxperf.SERVICE_ID, 2, (s, c, id) -> live.add(c), (c, id) -> {});
         byte[] request = capture(Captures.A_SINGLE_RPC, 0);

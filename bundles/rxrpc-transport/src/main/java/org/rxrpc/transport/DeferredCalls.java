@@ -1,0 +1,99 @@
+package org.rxrpc.transport;
+
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import org.rxrpc.transport.wire.Wire;
+
+/**
+ * First packets of new calls that found a service's backlog empty, kept for a short while instead of
+ * being refused at once: the moment the owner charges again, the I/O thread replays them and the calls
+ * go live with no retransmission. Only when this is full, or a packet has waited too long, is the
+ * client answered BUSY. A worker that is merely late (scheduling on a busy CPU) then costs a client a
+ * few microseconds instead of a BUSY, which an OpenAFS client answers only seconds later.
+ *
+ * <p>The slots are allocated with the listener, on the thread that listens; the I/O thread only copies
+ * into them. A FIFO ring, owned by the I/O thread.
+ */
+final class DeferredCalls {
+    private static final int SLOT_BYTES = Wire.HEADER_SIZE + Wire.JUMBO_DATA_SIZE * Wire.OUR_JUMBO_MAX + 64;
+
+    private final ByteBuffer[] packets;
+    private final int[] lengths;
+    private final InetSocketAddress[] sources;
+    private final long[] since;
+    private int head;
+    private int count;
+    /** Published count, for the charging thread to decide whether to wake the I/O thread. */
+    private volatile int waiting;
+
+    DeferredCalls(int capacity) {
+        packets = new ByteBuffer[capacity];
+        lengths = new int[capacity];
+        sources = new InetSocketAddress[capacity];
+        since = new long[capacity];
+        for (int i = 0; i < capacity; i++) packets[i] = ByteBuffer.allocate(SLOT_BYTES);
+    }
+
+    int count() {
+        return count;
+    }
+
+    /** From any thread: whether packets are waiting (so a charge should wake the I/O thread). */
+    boolean anyWaiting() {
+        return waiting > 0;
+    }
+
+    /**
+     * Keeps a copy of a call's first packet.
+     *
+     * @return false if there is no room (or the packet is too big): answer BUSY instead
+     */
+    boolean add(ByteBuffer datagram, int length, InetSocketAddress from, long now) {
+        if (count == packets.length || length > SLOT_BYTES) return false;
+        int i = (head + count) % packets.length;
+        ByteBuffer slot = packets[i];
+        slot.clear();
+        for (int k = 0; k < length; k++) slot.put(k, datagram.get(k));
+        lengths[i] = length;
+        sources[i] = from;
+        since[i] = now;
+        count++;
+        waiting = count;
+        return true;
+    }
+
+    /** Whether a packet of the same call (epoch, cid, call number, source) is already kept. */
+    boolean holds(int epoch, int cid, int callNumber, InetSocketAddress from) {
+        for (int n = 0; n < count; n++) {
+            int i = (head + n) % packets.length;
+            ByteBuffer p = packets[i];
+            if (p.getInt(0) == epoch && p.getInt(4) == cid && p.getInt(8) == callNumber && sources[i].equals(from)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    ByteBuffer oldestPacket() {
+        return packets[head];
+    }
+
+    int oldestLength() {
+        return lengths[head];
+    }
+
+    InetSocketAddress oldestSource() {
+        return sources[head];
+    }
+
+    long oldestSince() {
+        return since[head];
+    }
+
+    void removeOldest() {
+        sources[head] = null;
+        head = (head + 1) % packets.length;
+        count--;
+        waiting = count;
+    }
+}
