@@ -234,6 +234,7 @@ final class CallEvents {
 
     /** Tells the call's receive notifier (never lets its exceptions reach the I/O loop). */
     void notifyReceiver(Call call) {
+        endpoint.handedToApplication = true;
         call.wakeWaiters();
         ReceiveNotifier n = call.notifyRx;
         if (n == null) return;

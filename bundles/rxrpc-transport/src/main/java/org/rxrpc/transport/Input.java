@@ -177,6 +177,7 @@ final class Input {
             events.makeLive(fresh, conn, ch, h.callNumber, now);
             callPacket(fresh, b, length, now);
             listener.callMadeLive(fresh); // after its first data is readable: the owner need not wait
+            endpoint.handedToApplication = true;
         }
     }
 
@@ -215,6 +216,7 @@ final class Input {
         events.makeLive(call, conn, h.channel(), h.callNumber, now);
         callPacket(call, b, length, now);
         listener.callMadeLive(call); // after its first data is readable: the owner need not wait
+        endpoint.handedToApplication = true;
     }
 
     /**
