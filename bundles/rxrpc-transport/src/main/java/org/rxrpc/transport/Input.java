@@ -174,6 +174,7 @@ final class Input {
                 return;
             }
             Call fresh = listener.backlog.calls.take();
+            listener.backlog.trim();
             events.makeLive(fresh, conn, ch, h.callNumber, now);
             callPacket(fresh, b, length, now);
             listener.callMadeLive(fresh); // after its first data is readable: the owner need not wait
@@ -213,6 +214,7 @@ final class Input {
         conn.initServer(peer, h.epoch, h.cid & ~Wire.CHANNEL_MASK, h.serviceId, h.securityIndex, listener, now);
         endpoint.addServerConnection(conn);
         Call call = backlog.calls.take();
+        backlog.trim();
         events.makeLive(call, conn, h.channel(), h.callNumber, now);
         callPacket(call, b, length, now);
         listener.callMadeLive(call); // after its first data is readable: the owner need not wait

@@ -78,6 +78,17 @@ class CallsOverLoopbackTest {
     }
 
     @Test
+    void sixtyFourMebibytesStreamBothWaysWithoutHoldingTheMessage() throws Exception {
+        long size = 64L << 20;
+        RxperfClient c = client(CallOptions.DEFAULT);
+        c.call(Rxperf.OP_SEND, size, 0, true);
+        c.call(Rxperf.OP_RECV, 0, size, true);
+        // Streaming: the pool never held more than a window's worth, not the 64 MiB message.
+        RxStats s = serverEndpoint.stats();
+        assertEquals(0, s.get(Counter.DROP_NO_BUFFER), s.toString());
+    }
+
+    @Test
     void newConnectionPerCallWorks() throws Exception {
         RxperfClient c = client(CallOptions.DEFAULT.withNewConnection(true));
         for (int i = 0; i < 50; i++) c.call(Rxperf.OP_RPC, 100, 100, true);
