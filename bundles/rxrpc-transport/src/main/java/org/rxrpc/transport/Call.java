@@ -21,7 +21,8 @@ import org.rxrpc.transport.wire.Wire;
  * consumes them in order). Everything else below "I/O thread state" belongs to the I/O thread.
  */
 final class Call implements RxCall {
-    static final int RING = 512;
+    /** Slots per ring: enough for the largest window (255 packets) plus the packet being filled. */
+    static final int RING = 256;
     static final int RING_MASK = RING - 1;
 
     private static final VarHandle IO_QUEUED;
