@@ -34,6 +34,11 @@ public enum Counter {
     CONNECTIONS_REAPED,
     PEERS_CREATED,
     PEERS_REAPED,
+    /**
+     * Packets of a call already finished or superseded on its channel (a late ACK, a duplicate): normal
+     * on a real network, ignored, not counted as drops.
+     */
+    LATE_PACKETS,
     VERSION_REQUESTS_ANSWERED,
     DEBUG_REQUESTS_ANSWERED,
     RTT_SAMPLES,
@@ -45,8 +50,8 @@ public enum Counter {
     DROP_INVALID_FIELD,
     /** Packets dropped: no call, connection or service they belong to. */
     DROP_NO_CALL,
-    /** Packets dropped: an old call number or an ACK that is stale or out of range. */
-    DROP_STALE,
+    /** Packets dropped: an ACK acknowledging packets never sent. */
+    DROP_ACK_OUT_OF_RANGE,
     /** Packets dropped: unsupported security class on an existing connection, or a mismatch. */
     DROP_SECURITY,
     /** Packets dropped: no free packet buffer. */

@@ -23,6 +23,7 @@ import org.rxrpc.transport.wire.Wire;
 final class Call implements RxCall {
     /** Slots per ring: enough for the largest window (255 packets) plus the packet being filled. */
     static final int RING = 256;
+
     static final int RING_MASK = RING - 1;
 
     private static final VarHandle IO_QUEUED;
@@ -303,7 +304,7 @@ final class Call implements RxCall {
     @Override
     public void abort(int code) {
         if (state.isComplete()) return;
-        pendingAbortCode = code == 0 ? AbortCodes.RX_USER_ABORT : code;
+        if (pendingAbortCode == 0) pendingAbortCode = code == 0 ? AbortCodes.RX_USER_ABORT : code; // first wins
         requestIo();
     }
 

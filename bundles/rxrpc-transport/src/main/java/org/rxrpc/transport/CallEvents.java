@@ -132,7 +132,13 @@ final class CallEvents {
             return;
         }
         if (now - call.lastReceiveNanos >= deadTimeNanos) {
-            abortLocally(call, AbortCodes.RX_CALL_DEAD, true);
+            if (call.state == CallState.SERVER_AWAITING_FINAL_ACK && transmitter.allSoftAcked(call)) {
+                // The client had every reply packet and went away without its final ACK (an OpenAFS
+                // client that exits does): done, as OpenAFS counts a reply soft-ACKed in full.
+                complete(call, CallState.SUCCEEDED, 0);
+            } else {
+                abortLocally(call, AbortCodes.RX_CALL_DEAD, true);
+            }
             return;
         }
         if (!call.client

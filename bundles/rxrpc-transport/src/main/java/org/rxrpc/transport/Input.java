@@ -149,7 +149,7 @@ final class Input {
         } else if (h.callNumber == latest) {
             finishedCallPacket(conn, ch, from);
         } else if (h.callNumber - latest < 0) {
-            counters.inc(Counter.DROP_STALE);
+            counters.inc(Counter.LATE_PACKETS);
         } else {
             // A newer call on the channel ends the previous one: its final ACK is implied by the new DATA.
             if (call != null) {
@@ -286,7 +286,7 @@ final class Input {
         } else if (h.type == Wire.TYPE_ACK && (h.flags & Wire.FLAG_REQUEST_ACK) != 0) {
             output.sendNoCallAck(h, ack.reason == Wire.ACK_PING ? Wire.ACK_PING_RESPONSE : Wire.ACK_REQUESTED, from);
         } else {
-            counters.inc(Counter.DROP_STALE);
+            counters.inc(Counter.LATE_PACKETS);
         }
     }
 
@@ -310,7 +310,7 @@ final class Input {
             int lastSeq = conn.channelLastReplySeq[ch];
             if (lastSeq != 0) output.sendFinalAck(conn, ch, h.callNumber, lastSeq, Wire.ACK_DUPLICATE);
         } else {
-            counters.inc(Counter.DROP_STALE);
+            counters.inc(Counter.LATE_PACKETS);
         }
     }
 
@@ -404,7 +404,7 @@ final class Input {
         counters.inc(Counter.ACKS_RECEIVED);
         boolean requestAck = (h.flags & Wire.FLAG_REQUEST_ACK) != 0;
         if (!transmitter.ackReceived(call, ack, b, now)) {
-            counters.inc(Counter.DROP_STALE);
+            counters.inc(Counter.DROP_ACK_OUT_OF_RANGE);
             return;
         }
         if (requestAck) {

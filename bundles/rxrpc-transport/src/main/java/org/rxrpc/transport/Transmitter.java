@@ -261,6 +261,15 @@ final class Transmitter {
         pump(call, now);
     }
 
+    /** Whether every transmitted packet is acknowledged, at least softly. */
+    boolean allSoftAcked(Call call) {
+        for (int seq = call.txHardAck + 1; seq - call.txTop <= 0; seq++) {
+            PacketBuffer p = call.txRing[seq & Call.RING_MASK];
+            if (p != null && !p.softAcked) return false;
+        }
+        return call.txTop == call.txLastSeq;
+    }
+
     /** Marks everything in flight for sending again, without touching the congestion state. */
     void requeueAll(Call call) {
         for (int seq = call.txHardAck + 1; seq - call.txTop <= 0; seq++) {

@@ -122,6 +122,20 @@ class BacklogTest {
     }
 
     @Test
+    void anAbortCodeGivenBeforeCloseIsTheOneTheClientSees() throws Exception {
+        RxService s = listen(2);
+        s.charge(1, (c, id) -> {}, null);
+        RxCall c = clientCall(CallOptions.DEFAULT);
+        c.send(java.nio.ByteBuffer.wrap(new byte[] {1}), true);
+        RxCall live = madeLive.poll(10, TimeUnit.SECONDS);
+        live.abort(4321);
+        live.close(); // must not replace the pending code with RX_USER_ABORT
+        RxCallAbortedException e = assertThrows(RxCallAbortedException.class, () -> TestCalls.readAll(c, 10));
+        assertEquals(4321, e.abortCode());
+        assertEquals(CallState.REMOTELY_ABORTED, e.state());
+    }
+
+    @Test
     void closingTheServiceDiscardsEachChargedCallExactlyOnce() throws Exception {
         RxService s = listen(8);
         for (long id = 100; id < 105; id++) s.charge(id, (c, x) -> {}, null);

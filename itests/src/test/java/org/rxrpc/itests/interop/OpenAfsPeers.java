@@ -34,8 +34,8 @@ import java.util.regex.Pattern;
  * per JVM into {@code itests/target/c-peers}) and the OpenAFS client tools ({@code rxdebug},
  * {@code cmdebug}).
  *
- * <p>Tests call {@link #require()} first. If OpenAFS is missing (no {@code /usr/include/rx/rx.h} or no
- * {@code rxdebug}), the test is skipped, or fails when the environment variable {@code CI} is
+ * <p>Tests call {@link #require()} first. If OpenAFS is missing (no {@code /usr/include/rx/rx.h}, or no
+ * {@code rxdebug} or {@code cmdebug} in PATH), the test is skipped, or fails when the environment variable {@code CI} is
  * {@code true}; the message names {@code itests/src/test/c/install-openafs.sh}. Tests never install
  * anything.
  */
