@@ -7,6 +7,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import org.rxrpc.api.AbortCodes;
 import org.rxrpc.api.BacklogFullException;
+import org.rxrpc.api.DiscardNotifier;
+import org.rxrpc.api.NewCallNotifier;
 import org.rxrpc.api.RxCall;
 import org.rxrpc.api.RxCallAbortedException;
 import org.rxrpc.api.RxEndpoint;
@@ -26,7 +28,9 @@ public final class RxperfServer implements AutoCloseable {
     private static final int CHUNK = 64 * 1024;
     private static final long READ_WAIT_SECONDS = 3600;
 
-    private final RxService service;
+    private volatile RxService service;
+    private final NewCallNotifier newCallNotifier = (svc, call, id) -> newCall(id);
+    private final DiscardNotifier discardNotifier = (call, id) -> discarded(id);
     private final boolean verify;
     private final AtomicInteger liveCalls = new AtomicInteger();
     private final AtomicLong callsServed = new AtomicLong();
@@ -86,29 +90,51 @@ public final class RxperfServer implements AutoCloseable {
         }
     }
 
-    private RxperfServer(RxEndpoint endpoint, int backlog, int maxLiveCalls, boolean verify, String name) {
+    /**
+     * A server not yet listening: register {@link #newCallNotifier()} and {@link #discardNotifier()}
+     * (directly with {@link RxEndpoint#listen}, or as whiteboard services), then {@link #start} it.
+     *
+     * @param name the worker thread's name (the handler threads get it with a suffix)
+     * @param maxLiveCalls calls served at once (one handler thread each); the worker charges only idle
+     *     handlers, so beyond this many clients wait (and finally meet BUSY) until a call ends
+     * @param verify check every request byte against the payload pattern (abort 1000 on a mismatch)
+     */
+    public RxperfServer(String name, int maxLiveCalls, boolean verify) {
         if (maxLiveCalls < 1) throw new IllegalArgumentException("maxLiveCalls must be at least 1");
         this.verify = verify;
         this.slots = new Slot[maxLiveCalls];
         for (int i = 0; i < maxLiveCalls; i++) slots[i] = new Slot(i, name);
-        this.service = endpoint.listen(
-                Rxperf.SERVICE_ID, backlog, (svc, call, id) -> newCall(id), (call, id) -> discarded(id));
+        this.worker = new Thread(this::chargeLoop, name);
+        this.worker.setDaemon(true);
+    }
+
+    /** Told on the I/O thread of each charged call made live: wakes its handler and the worker. */
+    public NewCallNotifier newCallNotifier() {
+        return newCallNotifier;
+    }
+
+    /** Told of each charged call discarded when the service closes: frees its handler slot. */
+    public DiscardNotifier discardNotifier() {
+        return discardNotifier;
+    }
+
+    /** Starts serving {@code listened}, a service listened with this server's notifiers. */
+    public void start(RxService listened) {
+        if (service != null) throw new IllegalStateException("already started");
+        service = listened;
         for (Slot slot : slots) slot.thread.start();
-        worker = new Thread(this::chargeLoop, name);
-        worker.setDaemon(true);
         worker.start();
     }
 
     /**
-     * Listens for rxperf (service 147) on {@code endpoint}.
+     * Listens for rxperf (service 147) on {@code endpoint} and starts serving.
      *
      * @param backlog calls preallocated at most (1..32)
-     * @param maxLiveCalls calls served at once (one handler thread each); the worker charges only idle
-     *     handlers, so beyond this many clients are answered BUSY until a call ends
-     * @param verify check every request byte against the payload pattern (abort 1000 on a mismatch)
      */
     public static RxperfServer start(RxEndpoint endpoint, int backlog, int maxLiveCalls, boolean verify) {
-        return new RxperfServer(endpoint, backlog, maxLiveCalls, verify, "rxperf-worker");
+        RxperfServer server = new RxperfServer("rxperf-worker", maxLiveCalls, verify);
+        server.start(endpoint.listen(Rxperf.SERVICE_ID, backlog, server.newCallNotifier(), server.discardNotifier()));
+        return server;
     }
 
     public RxService service() {
@@ -245,6 +271,7 @@ public final class RxperfServer implements AutoCloseable {
     @Override
     public void close() {
         running = false;
+        if (service == null) return;
         service.close();
         LockSupport.unpark(worker);
         for (Slot slot : slots) slot.thread.interrupt();

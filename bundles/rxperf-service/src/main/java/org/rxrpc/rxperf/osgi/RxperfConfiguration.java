@@ -1,0 +1,29 @@
+package org.rxrpc.rxperf.osgi;
+
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+
+/** Settings of the rxperf service bundle, PID {@code org.rxrpc.rxperf}. */
+@ObjectClassDefinition(name = "rxperf service", description = "The rxperf test service (service 147).")
+public @interface RxperfConfiguration {
+    @AttributeDefinition(
+            name = "UDP port",
+            description = "Port of the shared endpoint to serve on (OpenAFS tools expect 7009).",
+            min = "0",
+            max = "65535")
+    int port() default 7009;
+
+    @AttributeDefinition(name = "Backlog", description = "Calls preallocated (1..32).", min = "1", max = "32")
+    int backlog() default 32;
+
+    @AttributeDefinition(
+            name = "Live-call cap",
+            description = "Calls served at once; the worker charges only below it, so a flood meets BUSY.",
+            min = "1")
+    int maxLiveCalls() default 64;
+
+    @AttributeDefinition(
+            name = "Verify payloads",
+            description = "Check every request byte against the rxperf pattern (abort 1000 on a mismatch).")
+    boolean verify() default false;
+}

@@ -1,0 +1,181 @@
+package org.rxrpc.transport.osgi;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.metatype.annotations.Designate;
+import org.rxrpc.api.DiscardNotifier;
+import org.rxrpc.api.EndpointOptions;
+import org.rxrpc.api.NewCallNotifier;
+import org.rxrpc.api.NotifiersMissingException;
+import org.rxrpc.api.RxEndpoint;
+import org.rxrpc.api.RxEndpoints;
+import org.rxrpc.api.RxService;
+import org.rxrpc.api.RxTransport;
+import org.rxrpc.transport.RxTransportImpl;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The transport bundle's component: registers {@link RxTransport} and {@link RxEndpoints}, keeps one
+ * shared endpoint per port, and tracks the notifier services of service bundles (whiteboard). Stopping
+ * it closes every endpoint; service bundles that reference it statically stop with it and come back
+ * when it returns.
+ */
+@Component(
+        service = {RxTransport.class, RxEndpoints.class},
+        configurationPid = TransportComponent.PID,
+        immediate = true)
+@Designate(ocd = TransportConfiguration.class)
+public final class TransportComponent implements RxTransport, RxEndpoints {
+    public static final String PID = "org.rxrpc.transport";
+    private static final Logger LOG = LoggerFactory.getLogger(TransportComponent.class);
+
+    private final RxTransportImpl transport = new RxTransportImpl();
+    private final Map<Long, NewCallNotifier> newCallNotifiers = new ConcurrentHashMap<>();
+    private final Map<Long, DiscardNotifier> discardNotifiers = new ConcurrentHashMap<>();
+    /** Guarded by this. */
+    private final Map<Integer, RxEndpoint> endpoints = new HashMap<>();
+    /** Services listened through the whiteboard, by key; guarded by this. */
+    private final Map<Long, RxService> listening = new HashMap<>();
+
+    private volatile TransportConfiguration config;
+    private volatile boolean active;
+
+    private static long key(int port, int serviceId) {
+        return ((long) port << 16) | serviceId;
+    }
+
+    private static long key(Map<String, Object> props) {
+        Object port = props.get(PORT);
+        Object service = props.get(SERVICE_ID);
+        if (!(port instanceof Number) || !(service instanceof Number)) return -1;
+        return key(((Number) port).intValue(), ((Number) service).intValue());
+    }
+
+    @Activate
+    void activate(TransportConfiguration configuration) {
+        this.config = configuration;
+        this.active = true;
+        LOG.info("rxrpc transport active, binding endpoints to {}", configuration.bindAddress());
+    }
+
+    @Deactivate
+    void deactivate() {
+        List<RxEndpoint> toClose;
+        synchronized (this) {
+            active = false;
+            toClose = new ArrayList<>(endpoints.values());
+            endpoints.clear();
+            listening.clear();
+        }
+        for (RxEndpoint e : toClose) e.close(); // closes its services: every charged call discarded once
+        LOG.info("rxrpc transport stopped ({} endpoints closed)", toClose.size());
+    }
+
+    private EndpointOptions options(int port) {
+        TransportConfiguration c = config;
+        return EndpointOptions.defaults()
+                .withBind(c.bindAddress(), port)
+                .withWindows(c.receiveWindow(), c.sendWindow())
+                .withTimeouts(c.deadTimeMillis(), c.idleTimeoutMillis(), c.connectionIdleMillis())
+                .withBuffers(c.socketBufferBytes(), c.packetBuffers())
+                .withNewCallDeferMillis(c.newCallDeferMillis());
+    }
+
+    // ---- RxTransport ----
+
+    @Override
+    public RxEndpoint open(EndpointOptions options) {
+        return transport.open(options);
+    }
+
+    // ---- RxEndpoints ----
+
+    @Override
+    public synchronized RxEndpoint endpoint(int port) {
+        if (!active) throw new IllegalStateException("the rxrpc transport is stopping");
+        RxEndpoint e = endpoints.get(port);
+        if (e == null) {
+            e = transport.open(options(port));
+            endpoints.put(port, e);
+            if (port == 0) endpoints.put(e.localAddress().getPort(), e);
+        }
+        return e;
+    }
+
+    @Override
+    public RxService listen(int port, int serviceId, int backlog) {
+        if (backlog < 0 || backlog > 32) throw new IllegalArgumentException("backlog must be 0..32: " + backlog);
+        int effective = backlog == 0 ? config.defaultBacklog() : backlog;
+        NewCallNotifier newCall = newCallNotifiers.get(key(port, serviceId));
+        DiscardNotifier discard = discardNotifiers.get(key(port, serviceId));
+        if (newCall == null) throw new NotifiersMissingException(port, serviceId, "NewCallNotifier");
+        if (discard == null) throw new NotifiersMissingException(port, serviceId, "DiscardNotifier");
+        synchronized (this) {
+            RxService s = endpoint(port).listen(serviceId, effective, newCall, discard);
+            listening.put(key(port, serviceId), s);
+            LOG.info(
+                    "Rx service {} listening on udp {}:{} (backlog {})",
+                    serviceId,
+                    config.bindAddress(),
+                    port,
+                    effective);
+            return s;
+        }
+    }
+
+    @Override
+    public String bindAddress() {
+        return config.bindAddress();
+    }
+
+    // ---- whiteboard ----
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    void addNewCallNotifier(NewCallNotifier notifier, Map<String, Object> props) {
+        long k = key(props);
+        if (k < 0) {
+            LOG.warn("NewCallNotifier without integer {} and {} properties ignored", SERVICE_ID, PORT);
+            return;
+        }
+        newCallNotifiers.put(k, notifier);
+    }
+
+    void removeNewCallNotifier(NewCallNotifier notifier, Map<String, Object> props) {
+        long k = key(props);
+        if (newCallNotifiers.remove(k, notifier)) notifierGone(k);
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    void addDiscardNotifier(DiscardNotifier notifier, Map<String, Object> props) {
+        long k = key(props);
+        if (k < 0) {
+            LOG.warn("DiscardNotifier without integer {} and {} properties ignored", SERVICE_ID, PORT);
+            return;
+        }
+        discardNotifiers.put(k, notifier);
+    }
+
+    void removeDiscardNotifier(DiscardNotifier notifier, Map<String, Object> props) {
+        long k = key(props);
+        if (discardNotifiers.remove(k, notifier)) notifierGone(k);
+    }
+
+    /** A service's notifier went away: stop offering the service (a no-op if its owner closed it). */
+    private void notifierGone(long k) {
+        RxService s;
+        synchronized (this) {
+            s = listening.remove(k);
+        }
+        if (s != null) s.close();
+    }
+}

@@ -1,0 +1,73 @@
+package org.rxrpc.transport.osgi;
+
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+
+/** Settings of the transport bundle, PID {@code org.rxrpc.transport}; every one has a working default. */
+@ObjectClassDefinition(
+        name = "rxrpc transport",
+        description = "Rx over UDP: where the shared endpoints bind and how their calls behave.")
+public @interface TransportConfiguration {
+    @AttributeDefinition(
+            name = "Bind address",
+            description = "Local address of every shared endpoint (127.0.0.1, ::1, 0.0.0.0...).")
+    String bindAddress() default "127.0.0.1";
+
+    @AttributeDefinition(
+            name = "Default backlog",
+            description = "Calls preallocated per service when a service asks for the default (1..32).",
+            min = "1",
+            max = "32")
+    int defaultBacklog() default 8;
+
+    @AttributeDefinition(
+            name = "Dead time (ms)",
+            description = "A call that hears nothing from its peer this long fails RX_CALL_DEAD.",
+            min = "100")
+    long deadTimeMillis() default 20_000;
+
+    @AttributeDefinition(
+            name = "Idle timeout (ms)",
+            description = "A server call waiting this long for request data fails RX_CALL_TIMEOUT.",
+            min = "100")
+    long idleTimeoutMillis() default 60_000;
+
+    @AttributeDefinition(
+            name = "Connection idle time (ms)",
+            description = "Idle connections are reaped after this long.",
+            min = "100")
+    long connectionIdleMillis() default 600_000;
+
+    @AttributeDefinition(
+            name = "Receive window",
+            description = "Packets we advertise we can take (1..255).",
+            min = "1",
+            max = "255")
+    int receiveWindow() default 255;
+
+    @AttributeDefinition(
+            name = "Send window",
+            description = "Most packets in flight per call (1..255).",
+            min = "1",
+            max = "255")
+    int sendWindow() default 255;
+
+    @AttributeDefinition(
+            name = "Socket buffer bytes",
+            description = "SO_RCVBUF and SO_SNDBUF asked of the kernel (capped at net.core.rmem_max).",
+            min = "65536")
+    int socketBufferBytes() default 8 << 20;
+
+    @AttributeDefinition(
+            name = "Packet buffers",
+            description = "Pooled packet buffers per endpoint (about 1.4 KB each).",
+            min = "64")
+    int packetBuffers() default 16384;
+
+    @AttributeDefinition(
+            name = "New-call deferral (ms)",
+            description =
+                    "How long a new call that finds the backlog empty waits for a charge before BUSY; 0 = BUSY at once.",
+            min = "0")
+    long newCallDeferMillis() default 1000;
+}
