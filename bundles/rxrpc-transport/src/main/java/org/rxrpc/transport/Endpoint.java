@@ -380,6 +380,14 @@ final class Endpoint implements RxEndpoint {
         return n;
     }
 
+    /** Answers an rxdebug DEBUG request from the I/O thread's own tables. */
+    void answerDebug(org.rxrpc.transport.wire.Header h, int type, InetSocketAddress from) {
+        int calls = 0;
+        for (Call c = liveList; c != null; c = c.nextLive) calls++;
+        int conns = serverConnectionCount + clientConnections.size();
+        output.sendDebug(h, type, pool.available(), conns, peers.size(), calls, from);
+    }
+
     /** Input kept a new call's first packet: look at it again when it would expire. */
     void deferredAdded(long now) {
         deferredTotal++;

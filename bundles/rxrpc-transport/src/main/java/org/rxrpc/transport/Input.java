@@ -62,12 +62,20 @@ final class Input {
             case Wire.TYPE_ABORT:
             case Wire.TYPE_ACKALL:
                 break;
+            case Wire.TYPE_DEBUG:
+                // rxdebug: answer requests (never replies) carrying a type and an index.
+                if (h.isClientInitiated() && length >= Wire.HEADER_SIZE + 8) {
+                    endpoint.answerDebug(h, b.getInt(Wire.HEADER_SIZE), from);
+                } else {
+                    counters.inc(Counter.DROP_TRUNCATED);
+                }
+                return;
             case Wire.TYPE_CHALLENGE:
             case Wire.TYPE_RESPONSE:
                 counters.inc(Counter.DROP_SECURITY); // only the null security class is offered
                 return;
             default:
-                counters.inc(Counter.DROP_INVALID_FIELD); // DEBUG, PARAMS and unknown types
+                counters.inc(Counter.DROP_INVALID_FIELD); // PARAMS and unknown types
                 return;
         }
         if (h.serviceId == 0 || (h.type == Wire.TYPE_DATA && h.seq == 0)) {

@@ -278,6 +278,28 @@ final class Output {
         transmit(Wire.HEADER_SIZE + len, to);
     }
 
+    /** DEBUG reply: the request header echoed with CLIENT_INITIATED cleared, then a raw struct. */
+    void sendDebug(Header h, int type, int freePackets, int connections, int peers, int calls, InetSocketAddress to) {
+        int flags = h.flags & ~Wire.FLAG_CLIENT_INITIATED;
+        Header.put(
+                buf,
+                0,
+                h.epoch,
+                h.cid,
+                h.callNumber,
+                h.seq,
+                h.serial,
+                Wire.TYPE_DEBUG,
+                flags,
+                h.userStatus,
+                h.securityIndex,
+                h.checksum,
+                h.serviceId);
+        int len = DebugReplies.write(buf, Wire.HEADER_SIZE, type, counters, freePackets, connections, peers, calls);
+        counters.inc(Counter.DEBUG_REQUESTS_ANSWERED);
+        transmit(Wire.HEADER_SIZE + len, to);
+    }
+
     /** VERSION reply: the request header echoed with CLIENT_INITIATED cleared, then 65 bytes of text. */
     void sendVersion(Header h, InetSocketAddress to) {
         int flags = h.flags & ~Wire.FLAG_CLIENT_INITIATED;

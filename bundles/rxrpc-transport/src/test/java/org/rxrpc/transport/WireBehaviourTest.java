@@ -153,6 +153,30 @@ class WireBehaviourTest {
     }
 
     @Test
+    void rxdebugStatisticsRequestsAreAnsweredWithOpenAfsStructSizes() throws Exception {
+        // Capture E: rxdebug's GETSTATS (type 1) and RXSTATS (type 4) requests.
+        RawPacket openAfsStats = RawPacket.parse(capture(Captures.E_RXDEBUG, 3));
+        RawPacket openAfsRxStats = RawPacket.parse(capture(Captures.E_RXDEBUG, 5));
+        raw.send(endpoint.localAddress(), capture(Captures.E_RXDEBUG, 2));
+        RawPacket stats = RawPacket.parse(raw.receive(WAIT));
+        assertEquals(RawPacket.TYPE_DEBUG, stats.type());
+        assertEquals(openAfsStats.flags(), stats.flags());
+        assertEquals(openAfsStats.callNumber(), stats.callNumber());
+        assertEquals(openAfsStats.body().length, stats.body().length);
+        assertEquals('S', stats.body()[14], "debug version byte");
+        raw.send(endpoint.localAddress(), capture(Captures.E_RXDEBUG, 4));
+        RawPacket rxstats = RawPacket.parse(raw.receive(WAIT));
+        assertEquals(openAfsRxStats.body().length, rxstats.body().length);
+        // An unknown debug type gets RX_DEBUGI_BADTYPE twice.
+        byte[] unknown = capture(Captures.E_RXDEBUG, 2);
+        ByteBuffer.wrap(unknown).putInt(28, 99);
+        raw.send(endpoint.localAddress(), unknown);
+        RawPacket bad = RawPacket.parse(raw.receive(WAIT));
+        assertEquals(-8, ByteBuffer.wrap(bad.body()).getInt(0));
+        assertEquals(3, endpoint.stats().get(Counter.DEBUG_REQUESTS_ANSWERED));
+    }
+
+    @Test
     void emptyRingsAnswerBusyOnTheWireAndARetransmissionIsServedAfterRecharge() throws Exception {
         endpoint.close();
         endpoint = new RxTransportImpl().open(EndpointOptions.defaults().withNewCallDeferMillis(0));

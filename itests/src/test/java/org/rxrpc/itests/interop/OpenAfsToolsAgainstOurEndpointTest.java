@@ -47,6 +47,21 @@ class OpenAfsToolsAgainstOurEndpointTest {
     }
 
     @Test
+    void rxdebugStatisticsAndListsAreAnswered() {
+        Output out = OpenAfsPeers.run(
+                Duration.ofSeconds(30),
+                OpenAfsPeers.tool("rxdebug"),
+                "127.0.0.1",
+                Integer.toString(port),
+                "-rxstats",
+                "-peers");
+        assertEquals(0, out.exitCode(), out.toString());
+        assertTrue(out.stdout().contains("Free packets:"), out.toString());
+        assertTrue(out.stdout().contains("rx stats:"), out.toString());
+        assertTrue(out.stdout().contains("Done."), "connection and peer lists ended: " + out);
+    }
+
+    @Test
     void cmdebugCallForServiceNobodyListensOnIsAbortedWithInvalidOperation() {
         // Something listens, but not service 1 (the cache manager's callback service cmdebug calls).
         endpoint.listenUser(147, 2, true);
