@@ -65,9 +65,4 @@ final class KernelServiceListener extends Listener implements RxService {
             LOG.warn("discard notifier of service {} threw", serviceId, e);
         }
     }
-
-    @Override
-    public void close() {
-        super.close();
-    }
 }

@@ -2,6 +2,8 @@ package org.rxrpc.transport;
 
 import java.util.HashSet;
 import java.util.Set;
+import java.util.function.Consumer;
+import org.rxrpc.api.AbortCodes;
 import org.rxrpc.api.BacklogFullException;
 import org.rxrpc.api.CallIdInUseException;
 import org.rxrpc.api.CallOptions;
@@ -25,7 +27,7 @@ abstract class Listener {
     final Object chargeLock = new Object();
     /** User call IDs held by charged calls and by calls not yet closed. Guarded by chargeLock. */
     private final Set<Long> idsInUse = new HashSet<>();
-    /** Calls made live and waiting to be accepted or taken; counts against the backlog like charges. */
+
     private volatile boolean closed;
 
     Listener(Endpoint endpoint, int serviceId, int backlogMax) {
@@ -58,7 +60,7 @@ abstract class Listener {
      *
      * @return the charged call
      */
-    Call chargeOne(long userCallId, ReceiveNotifier notifyRx, java.util.function.Consumer<Call> beforePublish) {
+    Call chargeOne(long userCallId, ReceiveNotifier notifyRx, Consumer<Call> beforePublish) {
         synchronized (chargeLock) {
             if (closed || endpoint.isClosed()) throw new ServiceClosedException("service " + serviceId);
             if (backlog.calls.count() + waitingCalls() >= backlogMax) {
@@ -98,7 +100,7 @@ abstract class Listener {
      * Stops the service: the I/O thread stops offering it and aborts its calls in progress; then the
      * rings are drained here and each charged call is handed to {@link #discarded} exactly once.
      */
-    void close() {
+    public void close() {
         synchronized (chargeLock) {
             if (closed) return;
             closed = true;
@@ -109,7 +111,7 @@ abstract class Listener {
         while (backlog.conns.take() != null) {}
         Call call;
         while ((call = backlog.calls.take()) != null) {
-            call.publishCompletion(CallState.LOCALLY_ABORTED, org.rxrpc.api.AbortCodes.RX_CALL_DEAD);
+            call.publishCompletion(CallState.LOCALLY_ABORTED, AbortCodes.RX_CALL_DEAD);
             endpoint.countDiscard();
             discarded(call);
             release(call);

@@ -140,9 +140,4 @@ final class UserSocketListener extends Listener implements RxUserService {
         awaitingAcceptCount.release(1024);
         chargedLiveCount.release(1024);
     }
-
-    @Override
-    public void close() {
-        super.close();
-    }
 }
