@@ -170,12 +170,24 @@ public final class TransportComponent implements RxTransport, RxEndpoints {
         if (discardNotifiers.remove(k, notifier)) notifierGone(k);
     }
 
-    /** A service's notifier went away: stop offering the service (a no-op if its owner closed it). */
+    /**
+     * A service's notifier went away: stop offering the service (a no-op if its owner closed it), and
+     * close the port's endpoint once no whiteboard service is left on it (a moved service frees its port).
+     */
     private void notifierGone(long k) {
         RxService s;
+        RxEndpoint unused = null;
+        int port = (int) (k >>> 16);
         synchronized (this) {
             s = listening.remove(k);
+            if (s != null && listening.keySet().stream().noneMatch(other -> (int) (other >>> 16) == port)) {
+                unused = endpoints.remove(port);
+            }
         }
         if (s != null) s.close();
+        if (unused != null) {
+            unused.close();
+            LOG.info("udp {}:{} closed: no Rx service left on it", config.bindAddress(), port);
+        }
     }
 }

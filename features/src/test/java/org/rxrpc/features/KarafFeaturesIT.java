@@ -1,0 +1,289 @@
+package org.rxrpc.features;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertNotNull;
+import static org.junit.Assert.assertTrue;
+import static org.junit.Assert.fail;
+import static org.ops4j.pax.exam.CoreOptions.maven;
+import static org.ops4j.pax.exam.CoreOptions.options;
+import static org.ops4j.pax.exam.CoreOptions.systemProperty;
+import static org.ops4j.pax.exam.CoreOptions.when;
+import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.configureConsole;
+import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.editConfigurationFilePut;
+import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.features;
+import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.karafDistributionConfiguration;
+import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.keepRuntimeFolder;
+import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.logLevel;
+
+import java.io.File;
+import java.io.IOException;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import javax.inject.Inject;
+import org.junit.Test;
+import org.junit.runner.RunWith;
+import org.ops4j.pax.exam.Configuration;
+import org.ops4j.pax.exam.Option;
+import org.ops4j.pax.exam.junit.PaxExam;
+import org.ops4j.pax.exam.karaf.options.LogLevelOption.LogLevel;
+import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
+import org.ops4j.pax.exam.spi.reactors.PerClass;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.Constants;
+import org.osgi.service.component.runtime.ServiceComponentRuntime;
+import org.osgi.service.component.runtime.dto.ComponentConfigurationDTO;
+import org.osgi.service.component.runtime.dto.ComponentDescriptionDTO;
+import org.rxrpc.api.CallOptions;
+import org.rxrpc.api.EndpointOptions;
+import org.rxrpc.api.RxEndpoint;
+import org.rxrpc.api.RxEndpoints;
+import org.rxrpc.api.RxTransport;
+import org.rxrpc.rxperf.Rxperf;
+import org.rxrpc.rxperf.RxperfClient;
+
+/**
+ * Installs the rxrpc features into a real Apache Karaf (pax-exam's Karaf container) and calls the rxperf
+ * service inside it. The configuration runs in the Maven JVM; the test methods run inside Karaf.
+ */
+@RunWith(PaxExam.class)
+@ExamReactorStrategy(PerClass.class)
+public class KarafFeaturesIT {
+    /** System property (inside Karaf) carrying the UDP port the test gave PID org.rxrpc.rxperf. */
+    private static final String PORT_PROPERTY = "rxrpc.itest.rxperf.port";
+
+    private static final List<String> OUR_BUNDLES = List.of("org.rxrpc.api", "org.rxrpc.transport", "org.rxrpc.rxperf");
+
+    @Inject
+    private BundleContext context;
+
+    /** Injection waits (pax-exam's default 10 s) until the transport component is active. */
+    @Inject
+    private RxTransport transport;
+
+    @Inject
+    private RxEndpoints endpoints;
+
+    @Inject
+    private ServiceComponentRuntime scr;
+
+    @Configuration
+    public Option[] config() throws IOException {
+        String karafVersion = required("rxrpc.karaf.version");
+        String reactorRepo = new File(required("rxrpc.reactor.repo")).toURI().toString();
+        int rxperfPort = freeUdpPort();
+        Path unpack = Path.of(required("rxrpc.karaf.unpack"));
+        return options(
+                karafDistributionConfiguration()
+                        .frameworkUrl(maven("org.apache.karaf", "apache-karaf")
+                                .type("tar.gz")
+                                .version(karafVersion))
+                        .karafVersion(karafVersion)
+                        .name("Apache Karaf")
+                        .unpackDirectory(unpack.toFile())
+                        .useDeployFolder(false),
+                when(Boolean.getBoolean("rxrpc.karaf.keep")).useOptions(keepRuntimeFolder()),
+                configureConsole().ignoreLocalConsole(),
+                logLevel(LogLevel.INFO),
+                // Bundles: this build's first (target/reactor-repo), then the Maven local repository,
+                // then Karaf's remote repositories for what neither has (Karaf's scr add-ons, cold).
+                editConfigurationFilePut(
+                        "etc/org.ops4j.pax.url.mvn.cfg",
+                        "org.ops4j.pax.url.mvn.defaultRepositories",
+                        reactorRepo + "@id=rxrpc.reactor@snapshots,"
+                                + " ${karaf.home.uri}${karaf.default.repository}@id=system.repository@snapshots,"
+                                + " ${karaf.data.uri}kar@id=kar.repository@multi@snapshots"),
+                editConfigurationFilePut(
+                        "etc/org.ops4j.pax.url.mvn.cfg",
+                        "org.ops4j.pax.url.mvn.localRepository",
+                        required("rxrpc.local.repo")),
+                // Loopback only, on free ports.
+                editConfigurationFilePut("etc/org.apache.karaf.shell.cfg", "sshHost", "127.0.0.1"),
+                editConfigurationFilePut("etc/org.apache.karaf.shell.cfg", "sshPort", Integer.toString(freeTcpPort())),
+                // The rxperf service's settings, as a user would give them.
+                editConfigurationFilePut("etc/org.rxrpc.rxperf.cfg", "port", Integer.toString(rxperfPort)),
+                systemProperty(PORT_PROPERTY).value(Integer.toString(rxperfPort)),
+                features(new File(required("rxrpc.features.file")).toURI().toString(), "rxrpc-rxperf"));
+    }
+
+    @Test
+    public void everyBundleIsActiveAndEveryComponentToo() throws InterruptedException {
+        // Test methods may start while Karaf still starts the last boot features: give it 20 s.
+        long deadline = System.nanoTime() + 20_000_000_000L;
+        List<String> notActive = notActiveBundles();
+        while (!notActive.isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+            notActive = notActiveBundles();
+        }
+        assertTrue("bundles not active: " + notActive, notActive.isEmpty());
+        for (String name : OUR_BUNDLES) {
+            Bundle b = bundle(name);
+            assertEquals(name + " active", Bundle.ACTIVE, b.getState());
+        }
+        for (String name : List.of("org.rxrpc.transport", "org.rxrpc.rxperf")) {
+            Bundle b = bundle(name);
+            List<ComponentDescriptionDTO> descriptions = new ArrayList<>(scr.getComponentDescriptionDTOs(b));
+            assertEquals(name + " has one component", 1, descriptions.size());
+            ComponentDescriptionDTO d = descriptions.get(0);
+            List<ComponentConfigurationDTO> configs = new ArrayList<>(scr.getComponentConfigurationDTOs(d));
+            assertEquals(d.name + " configurations", 1, configs.size());
+            assertEquals(
+                    d.name + " state (8 = ACTIVE), unsatisfied references: "
+                            + List.of(configs.get(0).unsatisfiedReferences),
+                    ComponentConfigurationDTO.ACTIVE,
+                    configs.get(0).state);
+        }
+        assertEquals("127.0.0.1", endpoints.bindAddress());
+    }
+
+    /** The bundles log through slf4j into Karaf's pax-logging, not into a NOP logger. */
+    @Test
+    public void bundlesLogThroughPaxLogging() throws Exception {
+        String dir = System.getProperty("karaf.log", System.getProperty("karaf.data") + "/log");
+        Path log = Path.of(dir, "karaf.log");
+        String expected = "rxperf (service 147) listening on udp 127.0.0.1:" + port();
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (true) {
+            String text = Files.readString(log, StandardCharsets.UTF_8);
+            if (text.contains(expected)) return;
+            if (System.nanoTime() > deadline) fail("karaf.log has no line \"" + expected + "\"");
+            Thread.sleep(50);
+        }
+    }
+
+    /**
+     * Section A of the OpenAFS captures (one small rxperf RPC: 4 bytes out, 4 back), replayed from a
+     * plain UDP socket with a new epoch and connection id: the reply is one DATA packet with the 4 reply
+     * bytes and the cookie. The client's final ACK (the capture's third datagram) ends the call.
+     */
+    @Test
+    public void capturedOpenAfsRpcGetsItsReply() throws Exception {
+        int epoch = 0x80000000 | ThreadLocalRandom.current().nextInt();
+        int cid = ThreadLocalRandom.current().nextInt() & ~0xC0000003; // channel 0, like the capture
+        InetSocketAddress server = new InetSocketAddress(InetAddress.getLoopbackAddress(), port());
+        try (DatagramSocket socket = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
+            socket.setSoTimeout(250);
+            byte[] request = packet(epoch, cid, 1, 1, 0x05, "00000003000000030001000000010000000000040000000400000000");
+            socket.send(new DatagramPacket(request, request.length, server));
+            byte[] buf = new byte[2048];
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            ByteBuffer reply = null;
+            List<String> seen = new ArrayList<>();
+            while (reply == null) {
+                if (System.nanoTime() > deadline) fail("no reply DATA within 10 s; saw " + seen);
+                DatagramPacket p = new DatagramPacket(buf, buf.length);
+                try {
+                    socket.receive(p);
+                } catch (SocketTimeoutException e) {
+                    socket.send(new DatagramPacket(request, request.length, server)); // as rx would resend
+                    continue;
+                }
+                ByteBuffer b = ByteBuffer.wrap(p.getData(), 0, p.getLength());
+                int type = b.get(20) & 0xff;
+                seen.add("type " + type + " (" + p.getLength() + " bytes)");
+                assertTrue("server answered with ABORT " + (p.getLength() >= 32 ? b.getInt(28) : -1), type != 4);
+                if (type == 1 && b.getInt(0) == epoch && b.getInt(4) == cid && b.getInt(8) == 1) reply = b;
+            }
+            assertEquals("seq", 1, reply.getInt(12));
+            assertEquals("flags: LAST_PACKET, not client-initiated", 0x04, reply.get(21) & 0x05);
+            assertEquals("service", Rxperf.SERVICE_ID, reply.getShort(26) & 0xffff);
+            byte[] data = new byte[reply.limit() - 28];
+            reply.get(28, data);
+            // 4 reply bytes (their values are the server's choice: OpenAFS sends zeros, ours its pattern)
+            // and the cookie.
+            assertEquals("reply of 4 bytes and the cookie: " + HexFormat.of().formatHex(data), 8, data.length);
+            assertEquals("cookie", Rxperf.COOKIE, ByteBuffer.wrap(data).getInt(4));
+            // The capture's final ACK: DELAY, firstPacket 2, previousPacket 1, trailer 5692/1444/32/4.
+            byte[] ack = packet(
+                    epoch,
+                    cid,
+                    1,
+                    0,
+                    0x21,
+                    "0000" + "0000" + "00000002" + "00000001" + "00000000" + "08" + "00" + "000000" + "0000163c"
+                            + "000005a4" + "00000020" + "00000004");
+            ack[20] = 2; // ACK
+            ack[19] = 2; // serial 2
+            socket.send(new DatagramPacket(ack, ack.length, server));
+        }
+    }
+
+    /** Our own client, on an endpoint from the RxTransport service inside Karaf, against the service. */
+    @Test
+    public void rxperfClientCallsThroughTheTransportService() throws Exception {
+        InetSocketAddress server = new InetSocketAddress("127.0.0.1", port());
+        try (RxEndpoint endpoint = transport.open(EndpointOptions.defaults().withBind("127.0.0.1", 0))) {
+            RxperfClient client = new RxperfClient(endpoint, server, CallOptions.DEFAULT.withHardTimeoutMillis(10_000));
+            client.call(Rxperf.OP_RPC, 4, 4, true);
+            client.call(Rxperf.OP_RPC, 10_000, 100_000, true); // both ways over several packets
+            client.call(Rxperf.OP_SEND, 200_000, 0, true);
+            client.call(Rxperf.OP_RECV, 0, 300_000, true);
+        }
+    }
+
+    // ---- helpers ----
+
+    private List<String> notActiveBundles() {
+        List<String> notActive = new ArrayList<>();
+        for (Bundle b : context.getBundles()) {
+            boolean fragment = b.getHeaders().get(Constants.FRAGMENT_HOST) != null;
+            int expected = fragment ? Bundle.RESOLVED : Bundle.ACTIVE;
+            if (b.getState() != expected) notActive.add(b.getSymbolicName() + " state " + b.getState());
+        }
+        return notActive;
+    }
+
+    private Bundle bundle(String symbolicName) {
+        for (Bundle b : context.getBundles()) {
+            if (symbolicName.equals(b.getSymbolicName())) return b;
+        }
+        throw new AssertionError("no bundle " + symbolicName + " installed");
+    }
+
+    private static int port() {
+        String p = System.getProperty(PORT_PROPERTY);
+        assertNotNull(PORT_PROPERTY + " not set inside Karaf", p);
+        return Integer.parseInt(p);
+    }
+
+    /** A 28-byte Rx header (call, seq, flags; serial 1, service 147) followed by the hex data. */
+    private static byte[] packet(int epoch, int cid, int call, int seq, int flags, String hexData) {
+        byte[] data = HexFormat.of().parseHex(hexData);
+        ByteBuffer b = ByteBuffer.allocate(28 + data.length);
+        b.putInt(epoch).putInt(cid).putInt(call).putInt(seq).putInt(1);
+        b.put((byte) 1).put((byte) flags).put((byte) 0).put((byte) 0);
+        b.putShort((short) 0).putShort((short) Rxperf.SERVICE_ID);
+        b.put(data);
+        return b.array();
+    }
+
+    private static String required(String name) {
+        String v = System.getProperty(name);
+        if (v == null) throw new IllegalStateException("system property " + name + " not set (run through Maven)");
+        return v;
+    }
+
+    private static int freeUdpPort() throws IOException {
+        try (DatagramSocket s = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
+            return s.getLocalPort();
+        }
+    }
+
+    private static int freeTcpPort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+}
