@@ -1,24 +1,28 @@
 package org.rxrpc.runtime;
 
 import java.util.Arrays;
+import org.rxrpc.runtime.felix.RunCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * Interim plain-JVM launcher (no OSGi framework): {@code serve} runs the rxperf server on one endpoint,
- * {@code rxperf} is a load client. With no arguments, or with options only, it serves.
+ * The launcher: {@code run} starts the OSGi runtime (embedded Apache Felix with the rxrpc bundles),
+ * {@code serve} runs the rxperf server on one endpoint in a plain JVM (no framework), {@code rxperf} is a
+ * load client. With no arguments, or with options only, it runs the OSGi runtime.
  */
 @Command(
         name = "rxrpc-runtime",
         mixinStandardHelpOptions = true,
         version = "rxrpc-runtime 0.1.0-SNAPSHOT",
-        description = "Rx RPC (AFS) over UDP: rxperf server and load client.",
-        subcommands = {ServeCommand.class, RxperfCommand.class})
+        description = "Rx RPC (AFS) over UDP: the OSGi runtime (run, the default), a plain-JVM rxperf server"
+                + " (serve) and the rxperf load client (rxperf).",
+        subcommands = {RunCommand.class, ServeCommand.class, RxperfCommand.class})
 public final class Main implements Runnable {
+    static final String DEFAULT_COMMAND = "run";
 
     @Override
     public void run() {
-        // Only reached with no subcommand, which main() turns into "serve".
+        // Only reached with no subcommand, which main() turns into "run".
         new CommandLine(this).usage(System.err);
     }
 
@@ -33,15 +37,15 @@ public final class Main implements Runnable {
                 .execute(withDefaultCommand(args));
     }
 
-    /** "serve" is the default subcommand: with no arguments, or when the first one is an option of serve. */
+    /** "run" is the default subcommand: with no arguments, or when the first one is an option of run. */
     static String[] withDefaultCommand(String[] args) {
-        if (args.length == 0) return new String[] {"serve"};
+        if (args.length == 0) return new String[] {DEFAULT_COMMAND};
         String first = args[0];
         boolean ownOption =
                 first.equals("-h") || first.equals("--help") || first.equals("-V") || first.equals("--version");
         if (first.startsWith("-") && !ownOption) {
             String[] out = new String[args.length + 1];
-            out[0] = "serve";
+            out[0] = DEFAULT_COMMAND;
             System.arraycopy(args, 0, out, 1, args.length);
             return out;
         }

@@ -15,9 +15,13 @@ import picocli.CommandLine.TypeConversionException;
 class MainTest {
 
     @Test
-    void serveIsTheDefaultCommand() {
-        assertArrayEquals(new String[] {"serve"}, Main.withDefaultCommand(new String[0]));
-        assertArrayEquals(new String[] {"serve", "--port", "1"}, Main.withDefaultCommand(new String[] {"--port", "1"}));
+    void runIsTheDefaultCommand() {
+        assertArrayEquals(new String[] {"run"}, Main.withDefaultCommand(new String[0]));
+        assertArrayEquals(
+                new String[] {"run", "--rxperf-port", "1"},
+                Main.withDefaultCommand(new String[] {"--rxperf-port", "1"}));
+        assertArrayEquals(
+                new String[] {"serve", "--port", "1"}, Main.withDefaultCommand(new String[] {"serve", "--port", "1"}));
         assertArrayEquals(new String[] {"rxperf"}, Main.withDefaultCommand(new String[] {"rxperf"}));
         assertArrayEquals(new String[] {"--help"}, Main.withDefaultCommand(new String[] {"--help"}));
     }

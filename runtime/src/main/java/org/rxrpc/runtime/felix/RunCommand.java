@@ -1,0 +1,163 @@
+package org.rxrpc.runtime.felix;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicInteger;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code run}, the default command: the OSGi runtime (embedded Apache Felix) until Ctrl-C / SIGTERM,
+ * which stop the framework cleanly (every component deactivates: endpoints close, charged calls are
+ * discarded) and exit 0.
+ */
+@Command(
+        name = "run",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Start the OSGi runtime (the default command): Apache Felix with the bundles of the bundle folder"
+                    + " (Declarative Services, Config Admin, Metatype, FileInstall, slf4j, and the rxrpc bundles),"
+                    + " settings from Karaf-style .cfg files in the settings folder, until Ctrl-C or SIGTERM.",
+            "Settings (PIDs, one file each: PID.cfg): org.rxrpc.transport (bindAddress, windows, timeouts...),"
+                    + " org.rxrpc.rxperf (port, backlog, maxLiveCalls, verify), org.rxrpc.cm (port). The options"
+                    + " below are written into Config Admin after the files are read, so they win at start.",
+            ""
+        },
+        sortOptions = false)
+public final class RunCommand implements Callable<Integer> {
+    static final String TRANSPORT_PID = "org.rxrpc.transport";
+    static final String RXPERF_PID = "org.rxrpc.rxperf";
+    static final String CM_PID = "org.rxrpc.cm";
+
+    @Option(
+            names = "--bind",
+            paramLabel = "ADDR",
+            description =
+                    "Local address of every Rx endpoint (" + TRANSPORT_PID + " bindAddress; default" + " 127.0.0.1).")
+    String bind;
+
+    @Option(
+            names = "--rxperf-port",
+            paramLabel = "PORT",
+            description = "UDP port of the rxperf service, 0 = any (" + RXPERF_PID + " port; default 7009).")
+    Integer rxperfPort;
+
+    @Option(
+            names = "--cm-port",
+            paramLabel = "PORT",
+            description = "UDP port of the cache-manager service (" + CM_PID + " port; default 7001). Kept in"
+                    + " Config Admin for the cache-manager bundle, which is not part of this build yet: no"
+                    + " bundle reads it so far.")
+    Integer cmPort;
+
+    @Option(
+            names = "--etc",
+            paramLabel = "DIR",
+            description = "Settings folder of .cfg files, read at start and watched for changes (default:"
+                    + " runtime/etc, i.e. etc/ beside the jar's target/ folder).")
+    Path etc;
+
+    @Option(
+            names = "--bundles",
+            paramLabel = "DIR",
+            description = "Bundle folder: every *.jar in it is installed (default: runtime/target/bundles,"
+                    + " filled by the build).")
+    Path bundles;
+
+    @Option(
+            names = "--cache",
+            paramLabel = "DIR",
+            description = "Framework storage, emptied at start and kept (default: a new temporary folder,"
+                    + " deleted at exit, so that runtimes can run side by side).")
+    Path cache;
+
+    @Option(
+            names = "--stop-timeout",
+            paramLabel = "SECONDS",
+            defaultValue = "30",
+            description = "How long a clean stop may take before the process gives up (default ${DEFAULT-VALUE}).")
+    int stopTimeoutSeconds;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        if (rxperfPort != null && (rxperfPort < 0 || rxperfPort > 65535))
+            return usage("--rxperf-port must be 0..65535");
+        if (cmPort != null && (cmPort < 0 || cmPort > 65535)) return usage("--cm-port must be 0..65535");
+        if (bind != null && bind.isBlank()) return usage("--bind must not be empty");
+        if (stopTimeoutSeconds < 1) return usage("--stop-timeout must be at least 1");
+        if (etc != null && !Files.isDirectory(etc)) return usage("--etc " + etc + " is not a folder");
+
+        Path etcDir = etc != null ? etc : FelixLauncher.defaultEtc();
+        if (etc == null && !Files.isDirectory(etcDir)) {
+            System.out.println(FelixLauncher.PREFIX + "no settings folder " + etcDir + ": defaults only");
+            etcDir = null;
+        }
+        FelixLauncher launcher = new FelixLauncher(
+                new FelixLauncher.Settings(
+                        (bundles != null ? bundles : FelixLauncher.defaultBundles()).toAbsolutePath(),
+                        etcDir == null ? null : etcDir.toAbsolutePath(),
+                        cache,
+                        overrides(),
+                        Duration.ofSeconds(stopTimeoutSeconds)),
+                System.out);
+
+        // Ctrl-C / SIGTERM: stop cleanly, then main returns and the process exits 0. Any other way the JVM
+        // shuts down (System.exit, SIGHUP): the hook stops the framework. A second signal: exit at once.
+        Thread hook = new Thread(launcher::stop, "rxrpc-runtime-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        AtomicInteger signals = new AtomicInteger();
+        Signals.onStop(signal -> {
+            if (signals.incrementAndGet() > 1) {
+                System.err.println(FelixLauncher.PREFIX + "second " + signal + ": exiting without a clean stop");
+                Runtime.getRuntime().halt(130);
+            }
+            Thread stopper = new Thread(
+                    () -> {
+                        if (!launcher.stop()) {
+                            System.err.println(FelixLauncher.PREFIX + "ERROR: the framework did not stop within "
+                                    + stopTimeoutSeconds + " s");
+                            Runtime.getRuntime().halt(1);
+                        }
+                    },
+                    "rxrpc-runtime-stop");
+            stopper.start();
+        });
+
+        try {
+            launcher.start();
+        } catch (FelixLauncher.LaunchException e) {
+            System.err.println("run: " + e.getMessage());
+            removeHook(hook);
+            return 1;
+        }
+        int code = launcher.awaitStop();
+        removeHook(hook);
+        return code;
+    }
+
+    /** The command-line settings, per PID. */
+    Map<String, Map<String, Object>> overrides() {
+        Map<String, Map<String, Object>> o = new LinkedHashMap<>();
+        if (bind != null) o.put(TRANSPORT_PID, Map.of("bindAddress", bind));
+        if (rxperfPort != null) o.put(RXPERF_PID, Map.of("port", rxperfPort));
+        if (cmPort != null) o.put(CM_PID, Map.of("port", cmPort));
+        return o;
+    }
+
+    private static void removeHook(Thread hook) {
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException e) {
+            // the JVM is shutting down already
+        }
+    }
+
+    private static int usage(String message) {
+        System.err.println("run: " + message);
+        return 2;
+    }
+}

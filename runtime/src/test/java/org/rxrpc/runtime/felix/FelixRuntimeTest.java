@@ -1,0 +1,254 @@
+package org.rxrpc.runtime.felix;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.StringWriter;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.rxrpc.api.CallOptions;
+import org.rxrpc.api.EndpointOptions;
+import org.rxrpc.api.RxEndpoint;
+import org.rxrpc.rxperf.Rxperf;
+import org.rxrpc.rxperf.RxperfClient;
+import org.rxrpc.transport.RxTransportImpl;
+import picocli.CommandLine;
+
+/**
+ * The OSGi runtime as a user runs it: {@code Main run ...} in a child JVM (the test's classpath, the
+ * bundle folder the build filled: target/bundles), real rxperf calls to it, then SIGTERM.
+ */
+@Timeout(value = 3, unit = TimeUnit.MINUTES)
+class FelixRuntimeTest {
+    private static final Duration START_LIMIT = Duration.ofSeconds(60);
+    private static final Duration STOP_LIMIT = Duration.ofSeconds(30);
+    /** A line slf4j-simple printed for a bundle's logger: proof that logging inside Felix really prints. */
+    private static final Pattern SLF4J_LINE = Pattern.compile(
+            "^\\d\\d:\\d\\d:\\d\\d\\.\\d{3} \\[[^]]+\\] INFO org\\.rxrpc\\.transport\\.osgi\\.TransportComponent"
+                    + " - rxrpc transport active, binding endpoints to 127\\.0\\.0\\.1$");
+
+    @TempDir
+    Path temp;
+
+    @Test
+    void servesRxperfOnTheCommandLinePortLogsThroughSlf4jAndStopsCleanlyOnSigterm() throws Exception {
+        int port = freeUdpPort();
+        // The committed runtime/etc (every line a comment) and target/bundles: the defaults.
+        try (Child runtime = Child.start("run", "--rxperf-port", String.valueOf(port))) {
+            String listening = "rxrpc runtime: service 147 (rxperf) listening on udp 127.0.0.1:" + port;
+            runtime.await(listening::equals);
+            runtime.await(l -> l.startsWith("rxrpc runtime: started in ") && l.contains(": 1 Rx service listening"));
+            assertTrue(
+                    runtime.has(l -> l.startsWith("rxrpc runtime: Apache Felix 7.0.5, 13 bundles from ")
+                            && l.endsWith(Path.of("etc").toAbsolutePath() + "/*.cfg")),
+                    runtime.output());
+
+            rxperfCalls(port, 3);
+
+            assertTrue(runtime.has(SLF4J_LINE.asPredicate()), "no slf4j-simple line:\n" + runtime.output());
+            assertEquals(0, runtime.sigtermAndWait(), runtime.output());
+            assertTrue(runtime.has(
+                    ("rxrpc runtime: service 147 (rxperf) stopped listening on udp 127.0.0.1:" + port)::equals));
+            // The components deactivated: the endpoint closed, and the transport stopped.
+            assertTrue(runtime.has(l -> l.endsWith("Rx endpoint on /127.0.0.1:" + port + " closed")), runtime.output());
+            assertTrue(runtime.has(l -> l.contains("rxrpc transport stopped")), runtime.output());
+            assertTrue(
+                    runtime.has(l -> l.startsWith("rxrpc runtime: framework stopped cleanly in ")), runtime.output());
+            assertFalse(runtime.has(l -> l.contains("ERROR") || l.contains("WARNING")), runtime.output());
+        }
+        // The endpoint was closed: the port is free again.
+        try (DatagramSocket s = new DatagramSocket(new InetSocketAddress("127.0.0.1", port))) {
+            assertEquals(port, s.getLocalPort());
+        }
+    }
+
+    @Test
+    void takesTheRxperfPortAndTransportSettingsFromCfgFilesInTheSettingsFolder() throws Exception {
+        int port = freeUdpPort();
+        Path etc = Files.createDirectories(temp.resolve("etc"));
+        Files.writeString(etc.resolve("org.rxrpc.rxperf.cfg"), "# from the test\nport = " + port + "\nbacklog = 4\n");
+        Files.writeString(etc.resolve("org.rxrpc.transport.cfg"), "bindAddress = 127.0.0.1\n");
+        try (Child runtime = Child.start("run", "--etc", etc.toString())) {
+            runtime.await(("rxrpc runtime: service 147 (rxperf) listening on udp 127.0.0.1:" + port)::equals);
+            assertTrue(
+                    runtime.has(l -> l.endsWith("Rx service 147 listening on udp 127.0.0.1:" + port + " (backlog 4)")),
+                    runtime.output());
+            rxperfCalls(port, 2);
+            assertEquals(0, runtime.sigtermAndWait(), runtime.output());
+            assertTrue(
+                    runtime.has(l -> l.startsWith("rxrpc runtime: framework stopped cleanly in ")), runtime.output());
+        }
+        // FileInstall read the files and did not write into them.
+        assertEquals(
+                "# from the test\nport = " + port + "\nbacklog = 4\n",
+                Files.readString(etc.resolve("org.rxrpc.rxperf.cfg")));
+    }
+
+    @Test
+    void commandLineOverridesWinOverTheCfgFiles() throws Exception {
+        int filePort = freeUdpPort();
+        int port = freeUdpPort();
+        Path etc = Files.createDirectories(temp.resolve("etc"));
+        Files.writeString(etc.resolve("org.rxrpc.rxperf.cfg"), "port = " + filePort + "\n");
+        Files.writeString(etc.resolve("org.rxrpc.transport.cfg"), "bindAddress = ::1\n");
+        try (Child runtime = Child.start(
+                "--etc",
+                etc.toString(),
+                "--bind",
+                "127.0.0.1",
+                "--rxperf-port",
+                String.valueOf(port),
+                "--cm-port",
+                "7001")) { // options only: "run" is the default command
+            runtime.await(("rxrpc runtime: service 147 (rxperf) listening on udp 127.0.0.1:" + port)::equals);
+            runtime.await(l -> l.startsWith("rxrpc runtime: started in "));
+            assertTrue(
+                    runtime.has(("rxrpc runtime: setting org.rxrpc.rxperf port=" + port + " (command line)")::equals));
+            assertTrue(runtime.has(l -> l.equals("rxrpc runtime: setting org.rxrpc.cm port=7001 (command line)")));
+            assertFalse(runtime.has(l -> l.contains(":" + filePort)), runtime.output());
+            // The transport activated once, with the command line's address, not the file's.
+            assertEquals(1, runtime.count(l -> l.contains("rxrpc transport active")), runtime.output());
+            rxperfCalls(port, 1);
+            assertEquals(0, runtime.sigtermAndWait(), runtime.output());
+        }
+    }
+
+    @Test
+    void commandLineSettingsGoToTheirPids() {
+        RunCommand run = new RunCommand();
+        new CommandLine(run).parseArgs("--bind", "::1", "--rxperf-port", "7010", "--cm-port", "7002");
+        assertEquals(
+                Map.of(
+                        "org.rxrpc.transport", Map.of("bindAddress", "::1"),
+                        "org.rxrpc.rxperf", Map.of("port", 7010),
+                        "org.rxrpc.cm", Map.of("port", 7002)),
+                run.overrides());
+        assertEquals(Map.of(), newRun().overrides());
+        StringWriter help = new StringWriter();
+        new CommandLine(new RunCommand()).usage(new java.io.PrintWriter(help));
+        assertTrue(help.toString().replaceAll("\\s+", " ").contains("no bundle reads it so far"), help.toString());
+    }
+
+    private static RunCommand newRun() {
+        RunCommand run = new RunCommand();
+        new CommandLine(run).parseArgs();
+        return run;
+    }
+
+    /** Real rxperf RPCs (1000 bytes out, 2000 back, both checked) from a client endpoint of our transport. */
+    private static void rxperfCalls(int port, int calls) {
+        assertTimeoutPreemptively(Duration.ofSeconds(60), () -> {
+            try (RxEndpoint client =
+                    new RxTransportImpl().open(EndpointOptions.defaults().withBind("127.0.0.1", 0))) {
+                RxperfClient rxperf = new RxperfClient(
+                        client, new InetSocketAddress(InetAddress.getLoopbackAddress(), port), CallOptions.DEFAULT);
+                for (int i = 0; i < calls; i++) rxperf.call(Rxperf.OP_RPC, 1000, 2000, true);
+            }
+        });
+    }
+
+    private static int freeUdpPort() throws IOException {
+        try (DatagramSocket s = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
+            return s.getLocalPort();
+        }
+    }
+
+    /** The runtime in a child JVM, its stdout and stderr collected line by line. */
+    private static final class Child implements AutoCloseable {
+        private final Process process;
+        private final List<String> lines = new ArrayList<>();
+        private final Thread reader;
+
+        private Child(Process process) {
+            this.process = process;
+            this.reader = new Thread(this::read, "runtime-output");
+            reader.setDaemon(true);
+            reader.start();
+        }
+
+        static Child start(String... args) throws IOException {
+            List<String> command = new ArrayList<>(List.of(
+                    Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-cp",
+                    System.getProperty("java.class.path"),
+                    "org.rxrpc.runtime.Main"));
+            command.addAll(List.of(args));
+            return new Child(
+                    new ProcessBuilder(command).redirectErrorStream(true).start());
+        }
+
+        private void read() {
+            try (BufferedReader r =
+                    new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                for (String line; (line = r.readLine()) != null; ) {
+                    synchronized (this) {
+                        lines.add(line);
+                        notifyAll();
+                    }
+                }
+            } catch (IOException e) {
+                // the process ended
+            }
+        }
+
+        synchronized boolean has(Predicate<String> p) {
+            return lines.stream().anyMatch(p);
+        }
+
+        synchronized long count(Predicate<String> p) {
+            return lines.stream().filter(p).count();
+        }
+
+        synchronized String output() {
+            return String.join("\n", lines);
+        }
+
+        /** Waits for a line, failing with the output so far if none comes in time or the process ends. */
+        synchronized void await(Predicate<String> p) throws InterruptedException {
+            long deadline = System.nanoTime() + START_LIMIT.toNanos();
+            while (!has(p)) {
+                long left = deadline - System.nanoTime();
+                assertTrue(left > 0, "no such line within " + START_LIMIT + ":\n" + output());
+                assertTrue(process.isAlive() || reader.isAlive(), "the runtime exited:\n" + output());
+                wait(Math.max(1, Math.min(TimeUnit.NANOSECONDS.toMillis(left), 200)));
+            }
+        }
+
+        /** SIGTERM, then the exit code (the output read to the end). */
+        int sigtermAndWait() throws InterruptedException {
+            // SIGTERM. Not Process.destroy(): it also closes the pipes, and the stop's output would be lost.
+            process.toHandle().destroy();
+            assertTrue(
+                    process.waitFor(STOP_LIMIT.toSeconds(), TimeUnit.SECONDS), "no exit after SIGTERM:\n" + output());
+            reader.join(TimeUnit.SECONDS.toMillis(10));
+            return process.exitValue();
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            if (process.isAlive()) {
+                process.destroyForcibly();
+                process.waitFor(10, TimeUnit.SECONDS);
+            }
+        }
+    }
+}
