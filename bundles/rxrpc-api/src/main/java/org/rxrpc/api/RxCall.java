@@ -29,7 +29,8 @@ public interface RxCall extends AutoCloseable {
     /**
      * Queues bytes of this side's message (the request for a client, the reply for a server), blocking
      * while the call's transmit buffer is full. {@code last} ends the message; a server may pass an empty
-     * buffer with {@code last} to send an empty reply.
+     * buffer with {@code last} to send an empty reply. Bytes go out in packets of 1412: until a packet is
+     * full or {@code last} is given, they wait (as OpenAFS's rx_Write does until rx_FlushWrite).
      *
      * @throws RxCallAbortedException if the call was aborted (the code says why)
      * @throws IllegalStateException if this side already sent its last byte, or a server call is still

@@ -48,6 +48,9 @@ public interface RxEndpoint extends AutoCloseable {
      */
     RxCall newCall(InetSocketAddress server, int serviceId, CallOptions options, ReceiveNotifier notifyRx);
 
+    /** Whether {@link #close()} was called (by us or, for shared endpoints, by the transport). */
+    boolean isClosed();
+
     /** A consistent snapshot of this endpoint's counters. */
     RxStats stats();
 

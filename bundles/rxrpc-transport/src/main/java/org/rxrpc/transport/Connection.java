@@ -20,7 +20,6 @@ final class Connection {
     /** A client connection made for a single call (CallOptions.newConnection). */
     boolean dedicated;
 
-    Listener listener;
     /** Serial of the next packet we send on this connection (OpenAFS starts at 1). */
     int nextSerial = 1;
 
@@ -42,14 +41,13 @@ final class Connection {
 
     Connection next;
 
-    void initServer(Peer p, int connEpoch, int connCid, int service, int security, Listener l, long now) {
+    void initServer(Peer p, int connEpoch, int connCid, int service, int security, long now) {
         peer = p;
         epoch = connEpoch;
         cid = connCid;
         serviceId = service;
         securityIndex = security;
         weAreClient = false;
-        listener = l;
         lastActiveNanos = now;
     }
 

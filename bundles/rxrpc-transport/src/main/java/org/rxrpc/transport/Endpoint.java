@@ -220,7 +220,8 @@ final class Endpoint implements RxEndpoint {
         LOG.info("Rx endpoint on {} closed", localAddress);
     }
 
-    boolean isClosed() {
+    @Override
+    public boolean isClosed() {
         return closed;
     }
 

@@ -78,7 +78,8 @@ final class Input {
                 counters.inc(Counter.DROP_INVALID_FIELD); // PARAMS and unknown types
                 return;
         }
-        if (h.serviceId == 0 || (h.type == Wire.TYPE_DATA && h.seq == 0)) {
+        // serviceId 0 only on an ABORT: OpenAFS's raw ABORT for an unknown service moves it to the checksum.
+        if ((h.serviceId == 0 && h.type != Wire.TYPE_ABORT) || (h.type == Wire.TYPE_DATA && h.seq == 0)) {
             counters.inc(Counter.DROP_INVALID_FIELD);
             return;
         }
@@ -172,9 +173,12 @@ final class Input {
                 counters.inc(Counter.DROP_NO_CALL);
                 return;
             }
-            Listener listener = conn.listener;
-            if (listener == null || listener.isClosed()) {
-                output.sendBusy(h, from);
+            // The service is looked up per call: it may have closed and been listened on again since the
+            // connection was made (a restarted service bundle serves clients that kept their connection).
+            Listener listener = endpoint.listener(h.serviceId);
+            if (listener == null) {
+                counters.inc(Counter.CALLS_FOR_UNKNOWN_SERVICE);
+                output.sendRawAbort(h, AbortCodes.RX_INVALID_OPERATION, from);
                 return;
             }
             if (!listener.backlog.canSupply(false, false)) {
@@ -219,7 +223,7 @@ final class Input {
             endpoint.addPeer(peer);
         }
         Connection conn = backlog.conns.take();
-        conn.initServer(peer, h.epoch, h.cid & ~Wire.CHANNEL_MASK, h.serviceId, h.securityIndex, listener, now);
+        conn.initServer(peer, h.epoch, h.cid & ~Wire.CHANNEL_MASK, h.serviceId, h.securityIndex, now);
         endpoint.addServerConnection(conn);
         Call call = backlog.calls.take();
         backlog.trim();
@@ -302,7 +306,7 @@ final class Input {
     private void toClientSide(ByteBuffer b, int length, InetSocketAddress from, long now) {
         Header h = header;
         Connection conn = endpoint.clientConnections.get((h.cid >>> 2) & 0x3FFFFFFFL);
-        if (conn == null || conn.epoch != h.epoch || conn.serviceId != h.serviceId) {
+        if (conn == null || conn.epoch != h.epoch || (conn.serviceId != h.serviceId && h.type != Wire.TYPE_ABORT)) {
             counters.inc(Counter.DROP_NO_CALL);
             return;
         }
@@ -332,7 +336,9 @@ final class Input {
                 data(call, b, length, now);
                 break;
             case Wire.TYPE_ACK:
-                call.heardFromPeer = true;
+                // Only an ACK acknowledging data proves the server took the call; a PING_RESPONSE for a
+                // call it refused BUSY (nothing acknowledged) does not.
+                if (ack.firstPacket - 1 > 0 || ack.nAcks > 0) call.heardFromPeer = true;
                 ackPacket(call, b, now);
                 break;
             case Wire.TYPE_ABORT:

@@ -2,8 +2,10 @@ package org.rxrpc.transport.osgi;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -74,7 +76,10 @@ public final class TransportComponent implements RxTransport, RxEndpoints {
         synchronized (this) {
             active = false;
             toClose = new ArrayList<>(endpoints.values());
+            toClose.addAll(opened);
             endpoints.clear();
+            opened.clear();
+            pinned.clear();
             listening.clear();
         }
         for (RxEndpoint e : toClose) e.close(); // closes its services: every charged call discarded once
@@ -93,15 +98,36 @@ public final class TransportComponent implements RxTransport, RxEndpoints {
 
     // ---- RxTransport ----
 
+    /** Endpoints opened through {@link #open}: closed with the transport too. Guarded by this. */
+    private final List<RxEndpoint> opened = new ArrayList<>();
+    /** Ports whose shared endpoint someone asked for directly: kept until the transport stops. */
+    private final Set<Integer> pinned = new HashSet<>();
+
     @Override
     public RxEndpoint open(EndpointOptions options) {
-        return transport.open(options);
+        RxEndpoint e = transport.open(options);
+        synchronized (this) {
+            if (!active) {
+                e.close();
+                throw new IllegalStateException("the rxrpc transport is stopping");
+            }
+            opened.removeIf(RxEndpoint::isClosed);
+            opened.add(e);
+        }
+        return e;
     }
 
     // ---- RxEndpoints ----
 
     @Override
     public synchronized RxEndpoint endpoint(int port) {
+        RxEndpoint e = shared(port);
+        pinned.add(e.localAddress().getPort());
+        return e;
+    }
+
+    /** The shared endpoint of a port, opened if need be. Caller holds this. */
+    private RxEndpoint shared(int port) {
         if (!active) throw new IllegalStateException("the rxrpc transport is stopping");
         RxEndpoint e = endpoints.get(port);
         if (e == null) {
@@ -121,7 +147,7 @@ public final class TransportComponent implements RxTransport, RxEndpoints {
         if (newCall == null) throw new NotifiersMissingException(port, serviceId, "NewCallNotifier");
         if (discard == null) throw new NotifiersMissingException(port, serviceId, "DiscardNotifier");
         synchronized (this) {
-            RxService s = endpoint(port).listen(serviceId, effective, newCall, discard);
+            RxService s = shared(port).listen(serviceId, effective, newCall, discard);
             listening.put(key(port, serviceId), s);
             LOG.info(
                     "Rx service {} listening on udp {}:{} (backlog {})",
@@ -180,7 +206,9 @@ public final class TransportComponent implements RxTransport, RxEndpoints {
         int port = (int) (k >>> 16);
         synchronized (this) {
             s = listening.remove(k);
-            if (s != null && listening.keySet().stream().noneMatch(other -> (int) (other >>> 16) == port)) {
+            if (s != null
+                    && !pinned.contains(port)
+                    && listening.keySet().stream().noneMatch(other -> (int) (other >>> 16) == port)) {
                 unused = endpoints.remove(port);
             }
         }
