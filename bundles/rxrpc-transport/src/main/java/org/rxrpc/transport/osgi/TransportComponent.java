@@ -168,32 +168,34 @@ public final class TransportComponent implements RxTransport, RxEndpoints {
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
     void addNewCallNotifier(NewCallNotifier notifier, Map<String, Object> props) {
-        long k = key(props);
-        if (k < 0) {
-            LOG.warn("NewCallNotifier without integer {} and {} properties ignored", SERVICE_ID, PORT);
-            return;
-        }
-        newCallNotifiers.put(k, notifier);
+        track(newCallNotifiers, notifier, props);
     }
 
     void removeNewCallNotifier(NewCallNotifier notifier, Map<String, Object> props) {
-        long k = key(props);
-        if (newCallNotifiers.remove(k, notifier)) notifierGone(k);
+        untrack(newCallNotifiers, notifier, props);
     }
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
     void addDiscardNotifier(DiscardNotifier notifier, Map<String, Object> props) {
-        long k = key(props);
-        if (k < 0) {
-            LOG.warn("DiscardNotifier without integer {} and {} properties ignored", SERVICE_ID, PORT);
-            return;
-        }
-        discardNotifiers.put(k, notifier);
+        track(discardNotifiers, notifier, props);
     }
 
     void removeDiscardNotifier(DiscardNotifier notifier, Map<String, Object> props) {
+        untrack(discardNotifiers, notifier, props);
+    }
+
+    private static <T> void track(Map<Long, T> notifiers, T notifier, Map<String, Object> props) {
         long k = key(props);
-        if (discardNotifiers.remove(k, notifier)) notifierGone(k);
+        if (k < 0) {
+            LOG.warn("{} without integer {} and {} properties ignored", notifier, SERVICE_ID, PORT);
+            return;
+        }
+        notifiers.put(k, notifier);
+    }
+
+    private <T> void untrack(Map<Long, T> notifiers, T notifier, Map<String, Object> props) {
+        long k = key(props);
+        if (notifiers.remove(k, notifier)) notifierGone(k);
     }
 
     /**
