@@ -7,18 +7,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.LockSupport;
 import org.rxrpc.api.AbortCodes;
-import org.rxrpc.api.BacklogFullException;
 import org.rxrpc.api.DiscardNotifier;
 import org.rxrpc.api.NewCallNotifier;
 import org.rxrpc.api.RxCall;
-import org.rxrpc.api.RxCallAbortedException;
 import org.rxrpc.api.RxEndpoint;
 import org.rxrpc.api.RxService;
-import org.rxrpc.api.ServiceClosedException;
+import org.rxrpc.service.support.CallSlots;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,17 +32,9 @@ public final class CacheManagerServer implements AutoCloseable {
     private static final long READ_WAIT_SECONDS = 60;
     private static final CacheManager EMPTY = new CacheManager() {};
 
-    private volatile RxService service;
     private volatile CacheManager cacheManager;
     private final UUID ownUuid = UUID.randomUUID();
-    private final NewCallNotifier newCallNotifier = (svc, call, id) -> newCall(id);
-    private final DiscardNotifier discardNotifier = (call, id) -> discarded(id);
-    private final AtomicInteger liveCalls = new AtomicInteger();
-    private final AtomicLong callsServed = new AtomicLong();
-    private final Slot[] slots;
-    private final Thread worker;
-    private volatile boolean running = true;
-    private volatile boolean workerOutOfSlots;
+    private final CallSlots<Scratch> slots;
 
     /** Thrown by an op to end the call with an ABORT carrying {@code code}. */
     private static final class Abort extends Exception {
@@ -60,51 +47,10 @@ public final class CacheManagerServer implements AutoCloseable {
         }
     }
 
-    private final class Slot implements Runnable {
-        static final int IDLE = 0;
-        static final int CHARGED = 1;
-        static final int LIVE = 2;
-
-        final int index;
-        final Thread thread;
+    /** A handler thread's buffers. */
+    private static final class Scratch {
         final ByteBuffer request = ByteBuffer.allocate(MAX_REQUEST);
         final ByteBuffer reply = ByteBuffer.allocate(MAX_REPLY);
-        volatile int state = IDLE;
-        volatile RxCall call;
-
-        Slot(int index, String name) {
-            this.index = index;
-            this.thread = new Thread(this, name + "-call-" + index);
-            this.thread.setDaemon(true);
-        }
-
-        @Override
-        public void run() {
-            while (running) {
-                if (state != LIVE) {
-                    LockSupport.parkNanos(this, TimeUnit.MILLISECONDS.toNanos(500));
-                    continue;
-                }
-                RxCall c = call;
-                try {
-                    serve(c, request, reply);
-                    callsServed.incrementAndGet();
-                } catch (RxCallAbortedException e) {
-                    LOG.debug("RXAFSCB call ended: {}", e.getMessage());
-                } catch (InterruptedException e) {
-                    c.abort(AbortCodes.RX_CALL_DEAD);
-                } catch (RuntimeException e) {
-                    LOG.warn("RXAFSCB call failed", e);
-                    c.abort(AbortCodes.RXGEN_SS_MARSHAL);
-                } finally {
-                    c.close();
-                    call = null;
-                    state = IDLE;
-                    liveCalls.decrementAndGet();
-                    if (workerOutOfSlots) LockSupport.unpark(worker);
-                }
-            }
-        }
     }
 
     /**
@@ -116,12 +62,9 @@ public final class CacheManagerServer implements AutoCloseable {
      * @param cacheManager the data source and event sink; null answers valid empty data
      */
     public CacheManagerServer(String name, int maxLiveCalls, CacheManager cacheManager) {
-        if (maxLiveCalls < 1) throw new IllegalArgumentException("maxLiveCalls must be at least 1");
         this.cacheManager = cacheManager;
-        this.slots = new Slot[maxLiveCalls];
-        for (int i = 0; i < maxLiveCalls; i++) slots[i] = new Slot(i, name);
-        this.worker = new Thread(this::chargeLoop, name);
-        this.worker.setDaemon(true);
+        this.slots = new CallSlots<>(
+                name, maxLiveCalls, Scratch::new, (call, scratch) -> serve(call, scratch.request, scratch.reply));
     }
 
     /** Listens for RXAFSCB (service 1) on {@code endpoint} and starts serving. */
@@ -133,19 +76,16 @@ public final class CacheManagerServer implements AutoCloseable {
     }
 
     public NewCallNotifier newCallNotifier() {
-        return newCallNotifier;
+        return slots.newCallNotifier();
     }
 
     public DiscardNotifier discardNotifier() {
-        return discardNotifier;
+        return slots.discardNotifier();
     }
 
     /** Starts serving {@code listened}, a service listened with this server's notifiers. */
     public void start(RxService listened) {
-        if (service != null) throw new IllegalStateException("already started");
-        service = listened;
-        for (Slot slot : slots) slot.thread.start();
-        worker.start();
+        slots.start(listened);
     }
 
     /** Replaces the cache manager (null: valid empty data); calls in progress may still see the old one. */
@@ -154,15 +94,15 @@ public final class CacheManagerServer implements AutoCloseable {
     }
 
     public RxService service() {
-        return service;
+        return slots.service();
     }
 
     public long callsServed() {
-        return callsServed.get();
+        return slots.callsServed();
     }
 
     public int liveCalls() {
-        return liveCalls.get();
+        return slots.liveCalls();
     }
 
     /** The UUID this server reports: the cache manager's, else its own random one. */
@@ -174,48 +114,6 @@ public final class CacheManagerServer implements AutoCloseable {
     private CacheManager cm() {
         CacheManager c = cacheManager;
         return c != null ? c : EMPTY;
-    }
-
-    private void newCall(long id) {
-        Slot slot = slots[(int) id];
-        liveCalls.incrementAndGet();
-        slot.state = Slot.LIVE;
-        LockSupport.unpark(slot.thread);
-        LockSupport.unpark(worker);
-    }
-
-    private void discarded(long id) {
-        Slot slot = slots[(int) id];
-        slot.call = null;
-        slot.state = Slot.IDLE;
-    }
-
-    private void chargeLoop() {
-        while (running) {
-            boolean backlogFull = false;
-            try {
-                for (Slot slot : slots) {
-                    if (!running) break;
-                    if (service.chargedCalls() >= service.backlog()) {
-                        backlogFull = true;
-                        break;
-                    }
-                    if (slot.state != Slot.IDLE) continue;
-                    slot.state = Slot.CHARGED;
-                    try {
-                        service.charge(slot.index, (call, id) -> slot.call = call, null);
-                    } catch (BacklogFullException e) {
-                        slot.state = Slot.IDLE;
-                        backlogFull = true;
-                        break;
-                    }
-                }
-            } catch (ServiceClosedException e) {
-                return;
-            }
-            workerOutOfSlots = !backlogFull;
-            LockSupport.parkNanos(this, TimeUnit.MILLISECONDS.toNanos(500));
-        }
     }
 
     private void serve(RxCall call, ByteBuffer request, ByteBuffer reply) throws InterruptedException {
@@ -418,16 +316,6 @@ public final class CacheManagerServer implements AutoCloseable {
     /** Stops listening (the discard notifier sees every charged call), then ends the threads. */
     @Override
     public void close() {
-        running = false;
-        if (service == null) return;
-        service.close();
-        LockSupport.unpark(worker);
-        for (Slot slot : slots) slot.thread.interrupt();
-        try {
-            worker.join(5000);
-            for (Slot slot : slots) slot.thread.join(5000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        slots.close();
     }
 }
