@@ -278,8 +278,8 @@ final class Output {
         transmit(Wire.HEADER_SIZE + len, to);
     }
 
-    /** DEBUG reply: the request header echoed with CLIENT_INITIATED cleared, then a raw struct. */
-    void sendDebug(Header h, int type, int freePackets, int connections, int peers, int calls, InetSocketAddress to) {
+    /** The header of a connectionless reply: the request's, echoed, with CLIENT_INITIATED cleared (OpenAFS). */
+    private void echoHeader(Header h, int type) {
         int flags = h.flags & ~Wire.FLAG_CLIENT_INITIATED;
         Header.put(
                 buf,
@@ -289,12 +289,17 @@ final class Output {
                 h.callNumber,
                 h.seq,
                 h.serial,
-                Wire.TYPE_DEBUG,
+                type,
                 flags,
                 h.userStatus,
                 h.securityIndex,
                 h.checksum,
                 h.serviceId);
+    }
+
+    /** DEBUG reply: the request header echoed with CLIENT_INITIATED cleared, then a raw struct. */
+    void sendDebug(Header h, int type, int freePackets, int connections, int peers, int calls, InetSocketAddress to) {
+        echoHeader(h, Wire.TYPE_DEBUG);
         int len = DebugReplies.write(buf, Wire.HEADER_SIZE, type, counters, freePackets, connections, peers, calls);
         counters.inc(Counter.DEBUG_REQUESTS_ANSWERED);
         transmit(Wire.HEADER_SIZE + len, to);
@@ -302,21 +307,7 @@ final class Output {
 
     /** VERSION reply: the request header echoed with CLIENT_INITIATED cleared, then 65 bytes of text. */
     void sendVersion(Header h, InetSocketAddress to) {
-        int flags = h.flags & ~Wire.FLAG_CLIENT_INITIATED;
-        Header.put(
-                buf,
-                0,
-                h.epoch,
-                h.cid,
-                h.callNumber,
-                h.seq,
-                h.serial,
-                Wire.TYPE_VERSION,
-                flags,
-                h.userStatus,
-                h.securityIndex,
-                h.checksum,
-                h.serviceId);
+        echoHeader(h, Wire.TYPE_VERSION);
         buf.position(Wire.HEADER_SIZE);
         buf.put(VERSION_TEXT);
         counters.inc(Counter.VERSION_REQUESTS_ANSWERED);
