@@ -1,6 +1,6 @@
 #!/bin/sh
-# Builds the OpenAFS-library rxperf peers into OUTDIR:
-#   OUTDIR/rxperf_server, OUTDIR/rxperf_client
+# Builds the OpenAFS-library peers into OUTDIR:
+#   OUTDIR/rxperf_server, OUTDIR/rxperf_client, OUTDIR/cb_fileserver
 # Needs Debian's libopenafs-dev (run install-openafs.sh as root first).
 # Links the pthread flavour (libafsrpc); falls back to the static archive.
 set -e
@@ -26,7 +26,7 @@ fi
 mkdir -p "$OUT"
 CFLAGS="-O2 -Wall -DAFS_PTHREAD_ENV -D_GNU_SOURCE"
 
-for prog in rxperf_server rxperf_client; do
+for prog in rxperf_server rxperf_client cb_fileserver; do
     src="$SRC/$prog.c"
     bin="$OUT/$prog"
     if [ -x "$bin" ] && [ "$bin" -nt "$src" ] && [ "$bin" -nt "$SRC/build.sh" ]; then

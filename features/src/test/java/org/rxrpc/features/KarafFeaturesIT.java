@@ -31,6 +31,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import javax.inject.Inject;
 import org.junit.Test;
 import org.junit.runner.RunWith;
@@ -48,6 +49,7 @@ import org.osgi.service.component.runtime.dto.ComponentConfigurationDTO;
 import org.osgi.service.component.runtime.dto.ComponentDescriptionDTO;
 import org.rxrpc.api.CallOptions;
 import org.rxrpc.api.EndpointOptions;
+import org.rxrpc.api.RxCall;
 import org.rxrpc.api.RxEndpoint;
 import org.rxrpc.api.RxEndpoints;
 import org.rxrpc.api.RxTransport;
@@ -56,15 +58,22 @@ import org.rxrpc.rxperf.RxperfClient;
 
 /**
  * Installs the rxrpc features into a real Apache Karaf (pax-exam's Karaf container) and calls the rxperf
- * service inside it. The configuration runs in the Maven JVM; the test methods run inside Karaf.
+ * and cache-manager services inside it. The configuration runs in the Maven JVM; the test methods run inside Karaf.
  */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
 public class KarafFeaturesIT {
     /** System property (inside Karaf) carrying the UDP port the test gave PID org.rxrpc.rxperf. */
     private static final String PORT_PROPERTY = "rxrpc.itest.rxperf.port";
+    /** System property (inside Karaf) carrying the UDP port the test gave PID org.rxrpc.cm. */
+    private static final String CM_PORT_PROPERTY = "rxrpc.itest.cm.port";
+    /** RXAFSCB, the cache-manager callback service, and its Probe opcode (request: the opcode; reply empty). */
+    private static final int RXAFSCB_SERVICE = 1;
 
-    private static final List<String> OUR_BUNDLES = List.of("org.rxrpc.api", "org.rxrpc.transport", "org.rxrpc.rxperf");
+    private static final int RXAFSCB_PROBE = 206;
+
+    private static final List<String> OUR_BUNDLES =
+            List.of("org.rxrpc.api", "org.rxrpc.transport", "org.rxrpc.rxperf", "org.rxrpc.cm");
 
     @Inject
     private BundleContext context;
@@ -84,6 +93,8 @@ public class KarafFeaturesIT {
         String karafVersion = required("rxrpc.karaf.version");
         String reactorRepo = new File(required("rxrpc.reactor.repo")).toURI().toString();
         int rxperfPort = freeUdpPort();
+        int cmPort = freeUdpPort();
+        while (cmPort == rxperfPort) cmPort = freeUdpPort();
         Path unpack = Path.of(required("rxrpc.karaf.unpack"));
         return options(
                 karafDistributionConfiguration()
@@ -115,7 +126,10 @@ public class KarafFeaturesIT {
                 // The rxperf service's settings, as a user would give them.
                 editConfigurationFilePut("etc/org.rxrpc.rxperf.cfg", "port", Integer.toString(rxperfPort)),
                 systemProperty(PORT_PROPERTY).value(Integer.toString(rxperfPort)),
-                features(new File(required("rxrpc.features.file")).toURI().toString(), "rxrpc-rxperf"));
+                // The cache-manager service's port: never 7001, which a real AFS client may hold.
+                editConfigurationFilePut("etc/org.rxrpc.cm.cfg", "port", Integer.toString(cmPort)),
+                systemProperty(CM_PORT_PROPERTY).value(Integer.toString(cmPort)),
+                features(new File(required("rxrpc.features.file")).toURI().toString(), "rxrpc-rxperf", "rxrpc-cm"));
     }
 
     @Test
@@ -132,7 +146,7 @@ public class KarafFeaturesIT {
             Bundle b = bundle(name);
             assertEquals(name + " active", Bundle.ACTIVE, b.getState());
         }
-        for (String name : List.of("org.rxrpc.transport", "org.rxrpc.rxperf")) {
+        for (String name : List.of("org.rxrpc.transport", "org.rxrpc.rxperf", "org.rxrpc.cm")) {
             Bundle b = bundle(name);
             List<ComponentDescriptionDTO> descriptions = new ArrayList<>(scr.getComponentDescriptionDTOs(b));
             assertEquals(name + " has one component", 1, descriptions.size());
@@ -233,6 +247,21 @@ public class KarafFeaturesIT {
         }
     }
 
+    /** One real RXAFSCB call into the rxrpc-cm feature's service: Probe (opcode 206), its reply empty. */
+    @Test
+    public void cacheManagerServiceAnswersProbe() throws Exception {
+        InetSocketAddress server = new InetSocketAddress("127.0.0.1", cmPort());
+        try (RxEndpoint endpoint = transport.open(EndpointOptions.defaults().withBind("127.0.0.1", 0));
+                RxCall call = endpoint.newCall(
+                        server, RXAFSCB_SERVICE, CallOptions.DEFAULT.withHardTimeoutMillis(10_000), null)) {
+            call.send(ByteBuffer.allocate(4).putInt(RXAFSCB_PROBE).flip(), true);
+            ByteBuffer reply = ByteBuffer.allocate(64);
+            int total = 0;
+            for (int n; (n = call.receive(reply, 15, TimeUnit.SECONDS)) >= 0; ) total += n;
+            assertEquals("Probe's reply is empty", 0, total);
+        }
+    }
+
     // ---- helpers ----
 
     private List<String> notActiveBundles() {
@@ -255,6 +284,12 @@ public class KarafFeaturesIT {
     private static int port() {
         String p = System.getProperty(PORT_PROPERTY);
         assertNotNull(PORT_PROPERTY + " not set inside Karaf", p);
+        return Integer.parseInt(p);
+    }
+
+    private static int cmPort() {
+        String p = System.getProperty(CM_PORT_PROPERTY);
+        assertNotNull(CM_PORT_PROPERTY + " not set inside Karaf", p);
         return Integer.parseInt(p);
     }
 

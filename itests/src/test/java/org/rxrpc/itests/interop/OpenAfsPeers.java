@@ -350,6 +350,14 @@ final class OpenAfsPeers {
         assertEquals(0, r.output().exitCode(), () -> "exit code: " + msg.get());
     }
 
+    /** The path of one of the built C peers ({@code rxperf_server}, {@code cb_fileserver}, ...). */
+    static Path peer(String name) {
+        require();
+        Path p = peersDir.resolve(name);
+        if (!Files.isExecutable(p)) fail(p + " was not built by " + INSTALL_SCRIPT.replace("install-openafs", "build"));
+        return p;
+    }
+
     /** The path of an OpenAFS tool (after {@link #require()}). */
     static String tool(String name) {
         require();

@@ -23,7 +23,7 @@ import picocli.CommandLine.Option;
                     + " (Declarative Services, Config Admin, Metatype, FileInstall, slf4j, and the rxrpc bundles),"
                     + " settings from Karaf-style .cfg files in the settings folder, until Ctrl-C or SIGTERM.",
             "Settings (PIDs, one file each: PID.cfg): org.rxrpc.transport (bindAddress, windows, timeouts...),"
-                    + " org.rxrpc.rxperf (port, backlog, maxLiveCalls, verify), org.rxrpc.cm (port). The options"
+                    + " org.rxrpc.rxperf (port, backlog, maxLiveCalls, verify), org.rxrpc.cm (port, backlog, maxLiveCalls). The options"
                     + " below are written into Config Admin after the files are read, so they win at start.",
             ""
         },
@@ -49,9 +49,8 @@ public final class RunCommand implements Callable<Integer> {
     @Option(
             names = "--cm-port",
             paramLabel = "PORT",
-            description = "UDP port of the cache-manager service (" + CM_PID + " port; default 7001). Kept in"
-                    + " Config Admin for the cache-manager bundle, which is not part of this build yet: no"
-                    + " bundle reads it so far.")
+            description = "UDP port of the cache-manager callback service, RXAFSCB (service 1), 0 = any (" + CM_PID
+                    + " port; default 7001).")
     Integer cmPort;
 
     @Option(

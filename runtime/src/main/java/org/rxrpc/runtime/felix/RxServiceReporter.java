@@ -30,7 +30,7 @@ final class RxServiceReporter implements AllServiceListener {
     static final String SERVICE_ID = "rxrpc.service.id";
     static final String PORT = "rxrpc.port";
     /** Names of well-known Rx services; others are named after the bundle that serves them. */
-    private static final Map<Integer, String> NAMES = Map.of(147, "rxperf");
+    private static final Map<Integer, String> NAMES = Map.of(147, "rxperf", 1, "cache manager (RXAFSCB)");
 
     private static final long POLL_MILLIS = 20;
     /** A notifier whose bundle has not settled by then is reported anyway. */
