@@ -1,9 +1,11 @@
 package org.rxrpc.transport;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -14,9 +16,13 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.rxrpc.api.AbortCodes;
 import org.rxrpc.api.CallOptions;
+import org.rxrpc.api.CallState;
 import org.rxrpc.api.Counter;
 import org.rxrpc.api.EndpointOptions;
+import org.rxrpc.api.RxCall;
+import org.rxrpc.api.RxCallAbortedException;
 import org.rxrpc.api.RxEndpoint;
 import org.rxrpc.api.RxStats;
 import org.rxrpc.rxperf.Rxperf;
@@ -86,6 +92,29 @@ class CallsOverLoopbackTest {
         // Streaming: the pool never held more than a window's worth, not the 64 MiB message.
         RxStats s = serverEndpoint.stats();
         assertEquals(0, s.get(Counter.DROP_NO_BUFFER), s.toString());
+    }
+
+    @Test
+    void rxperfAbortsAnUnknownOperationAndABadVersionAsLinuxDoes() throws Exception {
+        assertEquals(AbortCodes.RXGEN_OPCODE, rawRxperfCall(Rxperf.VERSION, 4));
+        assertEquals(AbortCodes.RX_USER_ABORT, rawRxperfCall(2, Rxperf.OP_RPC));
+        assertEquals(AbortCodes.RXGEN_SS_UNMARSHAL, rawRxperfCall(Rxperf.VERSION, -1));
+    }
+
+    /** Sends an rxperf header (op -1: a truncated request) and returns the abort code the server ends it with. */
+    private int rawRxperfCall(int version, int op) throws Exception {
+        try (RxCall call =
+                clientEndpoint.newCall(serverEndpoint.localAddress(), Rxperf.SERVICE_ID, CallOptions.DEFAULT, null)) {
+            ByteBuffer request = ByteBuffer.allocate(24);
+            request.putInt(version);
+            if (op >= 0)
+                request.putInt(op).putInt(65536).putInt(65536).putInt(0).putInt(0);
+            request.flip();
+            call.send(request, true);
+            RxCallAbortedException e = assertThrows(RxCallAbortedException.class, () -> TestCalls.readAll(call, 10));
+            assertEquals(CallState.REMOTELY_ABORTED, e.state());
+            return e.abortCode();
+        }
     }
 
     @Test
