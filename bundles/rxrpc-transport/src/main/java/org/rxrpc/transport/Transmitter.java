@@ -54,6 +54,11 @@ final class Transmitter {
                     && call.txRing[(first + count - 1) & Call.RING_MASK].length == Wire.JUMBO_DATA_SIZE) {
                 count++;
             }
+            if (count < maxJumbo && call.inFlight > 0 && queuedTop - call.txTop >= maxJumbo) {
+                // Only a sliver of the window is open and ACKs are on their way: wait for room for a full
+                // jumbogram rather than sending small datagrams (fewer datagrams and ACKs for the peer).
+                break;
+            }
             int end = first + count - 1;
             for (int seq = first; seq - end <= 0; seq++) markInFlight(call, call.txRing[seq & Call.RING_MASK]);
             boolean phaseLast = lastSeq != 0 && end == lastSeq;
