@@ -235,7 +235,6 @@ final class CallEvents {
         }
         call.publishCompletion(finalState, finalState == CallState.SUCCEEDED ? 0 : code);
         notifyReceiver(call);
-        if (conn != null && conn.dedicated && conn.activeCalls == 0) endpoint.retireSoon(conn);
     }
 
     /** Tells the call's receive notifier (never lets its exceptions reach the I/O loop). */

@@ -551,11 +551,6 @@ final class Endpoint implements RxEndpoint {
         return c;
     }
 
-    /** A dedicated client connection whose call ended: reaped after a short linger for late packets. */
-    void retireSoon(Connection c) {
-        c.lastActiveNanos = System.nanoTime();
-    }
-
     /** Drops idle connections and peers (once a second). */
     private void reap(long now) {
         nextReap = now + REAP_INTERVAL_NANOS;
