@@ -20,6 +20,8 @@ public enum Counter {
     CALLS_MADE_LIVE,
     /** First packets of new calls kept while the backlog was empty, until a charge (see EndpointOptions). */
     CALLS_DEFERRED,
+    /** Kept first packets answered with an ABORT because their service closed before a charge came. */
+    DEFERRED_CALLS_ABORTED,
     /** BUSY answers sent because a service's backlog was empty. */
     BUSY_SENT,
     BUSY_RECEIVED,
@@ -32,8 +34,14 @@ public enum Counter {
     CALLS_DISCARDED,
     CONNECTIONS_CREATED,
     CONNECTIONS_REAPED,
+    /** Idle server connections dropped to make room at the maxConnections cap (least recently used). */
+    CONNECTIONS_EVICTED,
     PEERS_CREATED,
     PEERS_REAPED,
+    /** Peers without connections dropped to make room at the maxPeers cap (least recently used). */
+    PEERS_EVICTED,
+    /** New calls answered BUSY because the peer or connection table was full of entries in use. */
+    NEW_CALLS_REFUSED_TABLES_FULL,
     /**
      * Packets of a call already finished or superseded on its channel (a late ACK, a duplicate): normal
      * on a real network, ignored, not counted as drops.

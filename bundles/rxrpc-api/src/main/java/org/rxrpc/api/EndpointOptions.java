@@ -1,120 +1,281 @@
 package org.rxrpc.api;
 
-/**
- * Settings of one endpoint. Immutable; start from {@link #defaults()} and change with the withers.
- *
- * @param bindAddress numeric or host name; "127.0.0.1", "::1", "0.0.0.0"
- * @param port UDP port, 0 for an ephemeral one
- * @param socketBufferBytes SO_RCVBUF and SO_SNDBUF asked of the kernel (it may cap them at
- *     net.core.rmem_max / wmem_max)
- * @param receiveWindow packets we advertise we can take (1..255)
- * @param sendWindow most packets we keep in flight per call (1..255; the peer's window also limits)
- * @param deadTimeMillis a call that hears nothing from its peer this long fails with RX_CALL_DEAD
- * @param idleTimeoutMillis a server call that waits this long for request data fails with
- *     RX_CALL_TIMEOUT
- * @param connectionIdleMillis idle connections are reaped after this long
- * @param packetBuffers packet buffers kept by the endpoint (about 1.4 KB each); the I/O thread never
- *     allocates more and drops (counted) what it cannot buffer
- * @param newCallDeferMillis how long the first packet of a new call that finds the backlog empty is
- *     kept (up to one per backlog slot) waiting for a charge before the client is answered BUSY; 0
- *     answers BUSY at once, as Linux does
- */
-public record EndpointOptions(
-        String bindAddress,
-        int port,
-        int socketBufferBytes,
-        int receiveWindow,
-        int sendWindow,
-        long deadTimeMillis,
-        long idleTimeoutMillis,
-        long connectionIdleMillis,
-        int packetBuffers,
-        long newCallDeferMillis) {
+import java.util.Objects;
 
-    public EndpointOptions {
-        if (port < 0 || port > 65535) throw new IllegalArgumentException("port must be 0..65535: " + port);
-        if (receiveWindow < 1 || receiveWindow > 255)
-            throw new IllegalArgumentException("receiveWindow must be 1..255: " + receiveWindow);
-        if (sendWindow < 1 || sendWindow > 255)
-            throw new IllegalArgumentException("sendWindow must be 1..255: " + sendWindow);
-        if (deadTimeMillis < 100 || idleTimeoutMillis < 100 || connectionIdleMillis < 100)
-            throw new IllegalArgumentException("timeouts must be at least 100 ms");
-        if (packetBuffers < 64) throw new IllegalArgumentException("packetBuffers must be at least 64");
-        if (socketBufferBytes < 65536) throw new IllegalArgumentException("socketBufferBytes must be at least 64 KiB");
-        if (newCallDeferMillis < 0) throw new IllegalArgumentException("newCallDeferMillis must not be negative");
+/**
+ * Settings of one endpoint. Immutable: start from {@link #defaults()} or {@link #builder()}, change with
+ * {@link #toBuilder()} or the {@code with...} shortcuts. Every setting is checked when built; a bad value
+ * is an {@link IllegalArgumentException} naming the setting, the value and the allowed range.
+ */
+public final class EndpointOptions {
+    /** Most packets a call's window can hold (the ACK's one-byte count). */
+    public static final int MAX_WINDOW = 255;
+
+    private final String bindAddress;
+    private final int port;
+    private final int socketBufferBytes;
+    private final int receiveWindow;
+    private final int sendWindow;
+    private final long deadTimeMillis;
+    private final long idleTimeoutMillis;
+    private final long connectionIdleMillis;
+    private final int packetBuffers;
+    private final long newCallDeferMillis;
+    private final int maxConnections;
+    private final int maxPeers;
+
+    private EndpointOptions(Builder b) {
+        bindAddress = Objects.requireNonNull(b.bindAddress, "bindAddress");
+        port = check("port", b.port, 0, 65535);
+        socketBufferBytes = check("socketBufferBytes", b.socketBufferBytes, 65536, Integer.MAX_VALUE);
+        receiveWindow = check("receiveWindow", b.receiveWindow, 1, MAX_WINDOW);
+        sendWindow = check("sendWindow", b.sendWindow, 1, MAX_WINDOW);
+        deadTimeMillis = check("deadTimeMillis", b.deadTimeMillis, 100, Long.MAX_VALUE);
+        idleTimeoutMillis = check("idleTimeoutMillis", b.idleTimeoutMillis, 100, Long.MAX_VALUE);
+        connectionIdleMillis = check("connectionIdleMillis", b.connectionIdleMillis, 100, Long.MAX_VALUE);
+        packetBuffers = check("packetBuffers", b.packetBuffers, 64, 1 << 24);
+        newCallDeferMillis = check("newCallDeferMillis", b.newCallDeferMillis, 0, Long.MAX_VALUE);
+        maxConnections = check("maxConnections", b.maxConnections, 16, 1 << 22);
+        maxPeers = check("maxPeers", b.maxPeers, 16, 1 << 22);
+    }
+
+    private static int check(String name, int value, int min, int max) {
+        return (int) check(name, (long) value, min, max);
+    }
+
+    private static long check(String name, long value, long min, long max) {
+        if (value < min || value > max) {
+            String range = max == Integer.MAX_VALUE || max == Long.MAX_VALUE ? "at least " + min : min + ".." + max;
+            throw new IllegalArgumentException(name + " must be " + range + ", not " + value);
+        }
+        return value;
     }
 
     public static EndpointOptions defaults() {
-        return new EndpointOptions("127.0.0.1", 0, 8 << 20, 255, 255, 20_000, 60_000, 600_000, 16384, 1000);
+        return builder().build();
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public Builder toBuilder() {
+        return new Builder(this);
+    }
+
+    /** Numeric address or host name to bind: "127.0.0.1" (default), "::1", "0.0.0.0". */
+    public String bindAddress() {
+        return bindAddress;
+    }
+
+    /** UDP port, 0 (default) for an ephemeral one. */
+    public int port() {
+        return port;
+    }
+
+    /** SO_RCVBUF and SO_SNDBUF asked of the kernel (8 MiB; it may cap them at net.core.rmem_max). */
+    public int socketBufferBytes() {
+        return socketBufferBytes;
+    }
+
+    /** Packets we advertise we can take per call, 1..255 (255). */
+    public int receiveWindow() {
+        return receiveWindow;
+    }
+
+    /** Most packets we keep in flight per call, 1..255 (255; the peer's window also limits). */
+    public int sendWindow() {
+        return sendWindow;
+    }
+
+    /** A call that hears nothing from its peer this long fails with RX_CALL_DEAD (20 s). */
+    public long deadTimeMillis() {
+        return deadTimeMillis;
+    }
+
+    /** A server call that waits this long for request data fails with RX_CALL_TIMEOUT (60 s). */
+    public long idleTimeoutMillis() {
+        return idleTimeoutMillis;
+    }
+
+    /** Idle connections (and then peers) are reaped after this long (600 s). */
+    public long connectionIdleMillis() {
+        return connectionIdleMillis;
+    }
+
+    /**
+     * Packet buffers kept by the endpoint (about 1.4 KB each, 16384); the I/O thread never allocates more
+     * and drops (counted) what it cannot buffer.
+     */
+    public int packetBuffers() {
+        return packetBuffers;
+    }
+
+    /**
+     * How long the first packet of a new call that finds the backlog empty is kept (up to one per backlog
+     * slot) waiting for a charge before the client is answered BUSY (1000 ms); 0 answers BUSY at once, as
+     * Linux does.
+     */
+    public long newCallDeferMillis() {
+        return newCallDeferMillis;
+    }
+
+    /**
+     * Most server connections held at once (16384). The table is sized for it at start and never grows;
+     * at the cap the least recently used idle connection makes room, and with none idle a new call is
+     * answered BUSY.
+     */
+    public int maxConnections() {
+        return maxConnections;
+    }
+
+    /** Most peers (remote UDP addresses) held at once (16384), with the same rule as the connections. */
+    public int maxPeers() {
+        return maxPeers;
     }
 
     public EndpointOptions withBind(String address, int udpPort) {
-        return new EndpointOptions(
-                address,
-                udpPort,
-                socketBufferBytes,
-                receiveWindow,
-                sendWindow,
-                deadTimeMillis,
-                idleTimeoutMillis,
-                connectionIdleMillis,
-                packetBuffers,
-                newCallDeferMillis);
+        return toBuilder().bindAddress(address).port(udpPort).build();
     }
 
     public EndpointOptions withWindows(int receive, int send) {
-        return new EndpointOptions(
-                bindAddress,
-                port,
-                socketBufferBytes,
-                receive,
-                send,
-                deadTimeMillis,
-                idleTimeoutMillis,
-                connectionIdleMillis,
-                packetBuffers,
-                newCallDeferMillis);
+        return toBuilder().receiveWindow(receive).sendWindow(send).build();
     }
 
     public EndpointOptions withTimeouts(long deadTime, long idleTimeout, long connectionIdle) {
-        return new EndpointOptions(
-                bindAddress,
-                port,
-                socketBufferBytes,
-                receiveWindow,
-                sendWindow,
-                deadTime,
-                idleTimeout,
-                connectionIdle,
-                packetBuffers,
-                newCallDeferMillis);
+        return toBuilder()
+                .deadTimeMillis(deadTime)
+                .idleTimeoutMillis(idleTimeout)
+                .connectionIdleMillis(connectionIdle)
+                .build();
     }
 
     public EndpointOptions withBuffers(int socketBuffer, int packets) {
-        return new EndpointOptions(
-                bindAddress,
-                port,
-                socketBuffer,
-                receiveWindow,
-                sendWindow,
-                deadTimeMillis,
-                idleTimeoutMillis,
-                connectionIdleMillis,
-                packets,
-                newCallDeferMillis);
+        return toBuilder()
+                .socketBufferBytes(socketBuffer)
+                .packetBuffers(packets)
+                .build();
     }
 
     public EndpointOptions withNewCallDeferMillis(long millis) {
-        return new EndpointOptions(
-                bindAddress,
-                port,
-                socketBufferBytes,
-                receiveWindow,
-                sendWindow,
-                deadTimeMillis,
-                idleTimeoutMillis,
-                connectionIdleMillis,
-                packetBuffers,
-                millis);
+        return toBuilder().newCallDeferMillis(millis).build();
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof EndpointOptions other && toString().equals(other.toString());
+    }
+
+    @Override
+    public int hashCode() {
+        return toString().hashCode();
+    }
+
+    @Override
+    public String toString() {
+        return "EndpointOptions[bindAddress=" + bindAddress + ", port=" + port + ", socketBufferBytes="
+                + socketBufferBytes + ", receiveWindow=" + receiveWindow + ", sendWindow=" + sendWindow
+                + ", deadTimeMillis=" + deadTimeMillis + ", idleTimeoutMillis=" + idleTimeoutMillis
+                + ", connectionIdleMillis=" + connectionIdleMillis + ", packetBuffers=" + packetBuffers
+                + ", newCallDeferMillis=" + newCallDeferMillis + ", maxConnections=" + maxConnections
+                + ", maxPeers=" + maxPeers + "]";
+    }
+
+    /** Collects settings; {@link #build()} checks them all. Not thread-safe. */
+    public static final class Builder {
+        private String bindAddress = "127.0.0.1";
+        private int port;
+        private int socketBufferBytes = 8 << 20;
+        private int receiveWindow = MAX_WINDOW;
+        private int sendWindow = MAX_WINDOW;
+        private long deadTimeMillis = 20_000;
+        private long idleTimeoutMillis = 60_000;
+        private long connectionIdleMillis = 600_000;
+        private int packetBuffers = 16384;
+        private long newCallDeferMillis = 1000;
+        private int maxConnections = 16384;
+        private int maxPeers = 16384;
+
+        private Builder() {}
+
+        private Builder(EndpointOptions o) {
+            bindAddress = o.bindAddress;
+            port = o.port;
+            socketBufferBytes = o.socketBufferBytes;
+            receiveWindow = o.receiveWindow;
+            sendWindow = o.sendWindow;
+            deadTimeMillis = o.deadTimeMillis;
+            idleTimeoutMillis = o.idleTimeoutMillis;
+            connectionIdleMillis = o.connectionIdleMillis;
+            packetBuffers = o.packetBuffers;
+            newCallDeferMillis = o.newCallDeferMillis;
+            maxConnections = o.maxConnections;
+            maxPeers = o.maxPeers;
+        }
+
+        public Builder bindAddress(String value) {
+            bindAddress = value;
+            return this;
+        }
+
+        public Builder port(int value) {
+            port = value;
+            return this;
+        }
+
+        public Builder socketBufferBytes(int value) {
+            socketBufferBytes = value;
+            return this;
+        }
+
+        public Builder receiveWindow(int value) {
+            receiveWindow = value;
+            return this;
+        }
+
+        public Builder sendWindow(int value) {
+            sendWindow = value;
+            return this;
+        }
+
+        public Builder deadTimeMillis(long value) {
+            deadTimeMillis = value;
+            return this;
+        }
+
+        public Builder idleTimeoutMillis(long value) {
+            idleTimeoutMillis = value;
+            return this;
+        }
+
+        public Builder connectionIdleMillis(long value) {
+            connectionIdleMillis = value;
+            return this;
+        }
+
+        public Builder packetBuffers(int value) {
+            packetBuffers = value;
+            return this;
+        }
+
+        public Builder newCallDeferMillis(long value) {
+            newCallDeferMillis = value;
+            return this;
+        }
+
+        public Builder maxConnections(int value) {
+            maxConnections = value;
+            return this;
+        }
+
+        public Builder maxPeers(int value) {
+            maxPeers = value;
+            return this;
+        }
+
+        /** @throws IllegalArgumentException naming the first setting out of its range */
+        public EndpointOptions build() {
+            return new EndpointOptions(this);
+        }
     }
 }

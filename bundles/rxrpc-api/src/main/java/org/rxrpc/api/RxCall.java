@@ -11,7 +11,8 @@ import org.osgi.annotation.versioning.ProviderType;
  * arrived in order. A call ends with every byte delivered ({@link CallState#SUCCEEDED}) or with an
  * explicit abort code.
  *
- * <p>The user call ID stays reserved until {@link #close()}.
+ * <p>The user call ID is in use from the charge until the call is released: by {@link #close()} once it
+ * is live, or by the service's discard if it never became live.
  */
 @ProviderType
 public interface RxCall extends AutoCloseable {
@@ -68,9 +69,16 @@ public interface RxCall extends AutoCloseable {
     boolean awaitCompletion(long timeout, TimeUnit unit) throws InterruptedException;
 
     /**
-     * Releases the call and its user call ID. A server call whose whole reply has been sent is left to
-     * finish by itself (the transport still waits for the client's final ACK and retransmits); any other
-     * call still in progress is aborted with {@link AbortCodes#RX_USER_ABORT}.
+     * Releases the call and its user call ID, once: closing again does nothing. A server call whose whole
+     * reply has been sent is left to finish by itself (the transport still waits for the client's final
+     * ACK and retransmits); any other call still in progress is aborted with
+     * {@link AbortCodes#RX_USER_ABORT}.
+     *
+     * <p>A call that is charged and not yet live belongs to its service's backlog, as in Linux: it is
+     * released by the service's close, through the {@link DiscardNotifier}, and cannot be closed on its
+     * own (closing it after the discard does nothing).
+     *
+     * @throws IllegalStateException if the call is charged and not yet live
      */
     @Override
     void close();

@@ -1,5 +1,6 @@
 package org.rxrpc.api;
 
+import java.util.concurrent.TimeUnit;
 import org.osgi.annotation.versioning.ProviderType;
 
 /**
@@ -31,10 +32,22 @@ public interface RxService extends AutoCloseable {
     void charge(long userCallId, AttachCallback attach, ReceiveNotifier notifyRx);
 
     /**
-     * Stops offering the service: new calls for it are aborted, calls in progress are aborted with
-     * {@link AbortCodes#RX_INVALID_OPERATION}, and every charged call is handed to the
-     * {@link DiscardNotifier} exactly once before this returns. Idempotent.
+     * Stops offering the service: every call still charged is handed to the {@link DiscardNotifier}
+     * exactly once before this returns, whatever the I/O thread is doing; new calls for the service are
+     * aborted, and the I/O thread aborts the calls in progress with {@link AbortCodes#RX_INVALID_OPERATION}.
+     * Waits up to 10 s for the I/O thread to let go of the service (see {@link #close(long, TimeUnit)}).
+     * Idempotent.
      */
     @Override
     void close();
+
+    /**
+     * {@link #close()} with a bound on the wait for the I/O thread (which may be stuck in a notifier that
+     * blocks). The discard does not wait: it is done before this returns in every case. Calling it again
+     * waits again.
+     *
+     * @return true if the I/O thread let go of the service in time (its calls in progress are aborted);
+     *     false if it did not (they are aborted when it gets to it)
+     */
+    boolean close(long timeout, TimeUnit unit);
 }

@@ -53,7 +53,17 @@ public interface RxUserService extends AutoCloseable {
      */
     RxCall nextChargedCall(long timeout, TimeUnit unit) throws InterruptedException;
 
-    /** Stops offering the service; calls waiting for accept and in progress are aborted. Idempotent. */
+    /**
+     * Stops offering the service; calls waiting for accept and in progress are aborted. Waits up to 10 s
+     * for the I/O thread to let go of the service. Idempotent.
+     */
     @Override
     void close();
+
+    /**
+     * {@link #close()} with a bound on the wait for the I/O thread.
+     *
+     * @return true if the I/O thread let go of the service in time
+     */
+    boolean close(long timeout, TimeUnit unit);
 }

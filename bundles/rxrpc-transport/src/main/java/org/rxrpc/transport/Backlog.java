@@ -1,10 +1,16 @@
 package org.rxrpc.transport;
 
 /**
- * The preallocation of one listening service: rings of peers, connections and calls, each holding at
- * most the backlog (1..32), with #calls &gt;= #conns &gt;= #peers at all times, as in Linux's
- * rxrpc_service_prealloc_one: a call needs at most one new connection and a connection at most one new
- * peer, so more would never be used. The I/O thread takes from the rings without allocating.
+ * The preallocation of one listening service, as Linux's struct rxrpc_backlog: rings of peers,
+ * connections and calls, each holding at most the backlog (1..32).
+ *
+ * <p>A charge tops the peer ring, then the connection ring, up to one more than the calls already
+ * charged, and publishes the call last. The I/O thread reads the call count first, then the
+ * connections, then the peers, and takes in the order peer, connection, call. So whenever it looks,
+ * #peers &gt;= #conns &gt;= #calls (Linux asserts exactly this in rxrpc_alloc_incoming_call), and a
+ * charged call always finds a connection and a peer whatever the new call needs. Spare peers and
+ * connections simply wait in their rings for later calls: nothing is trimmed, so nothing races the
+ * producer.
  */
 final class Backlog {
     static final int MAX = BacklogRing.SIZE;
@@ -13,28 +19,50 @@ final class Backlog {
     final BacklogRing<Connection> conns = new BacklogRing<>();
     final BacklogRing<Call> calls = new BacklogRing<>();
 
+    /** What the last {@link #take} took besides the call (I/O thread scratch, no allocation). */
+    Peer takenPeer;
+
+    Connection takenConn;
+    /** Observations that found the invariant broken (never expected; Linux would BUG). I/O thread. */
+    long invariantBroken;
+
     /**
-     * Producer side (the caller holds the listener's charge lock): adds one call, then tops the
-     * connection ring up to the calls and the peer ring up to the connections. Publishing in that order
-     * keeps the invariant true at every instant the I/O thread may look.
+     * Producer side, under the listener's charge lock, with room for one more call: tops the peer and
+     * connection rings up to (#calls + 1), then publishes the call.
+     *
+     * <p>The counts are read calls, connections, peers: the reverse of the order in which the I/O thread
+     * takes. If we see a connection it took, we therefore also see the peer it took just before, so we
+     * never add a connection while believing in a spare peer that is already gone. (Linux reads the peer
+     * ring before the connection ring: a take between the two reads can leave #peers &lt; #conns, e.g.
+     * 2/2/1 becomes 1/2/1. A charged call still finds a peer, but its assertion would fire; measured here
+     * by BacklogRingsUnderConcurrentChargeAndTakeTest.)
      */
     void charge(Call call) {
+        int wanted = calls.count() + 1;
+        boolean connWanted = conns.count() < wanted;
+        boolean peerWanted = peers.count() < wanted;
+        if (peerWanted) peers.push(new Peer());
+        if (connWanted) conns.push(new Connection());
         calls.push(call);
-        if (conns.count() < calls.count()) conns.push(new Connection());
-        if (peers.count() < conns.count()) peers.push(new Peer());
-    }
-
-    /** True if a new call needing a peer and/or connection from the rings can be made live now. */
-    boolean canSupply(boolean needPeer, boolean needConn) {
-        return calls.count() > 0 && (!needPeer || peers.count() > 0) && (!needConn || conns.count() > 0);
     }
 
     /**
-     * Consumer side, after taking what a new call needed: drops spares that can no longer be used (a
-     * call that came on a known connection leaves one connection too many), restoring the invariant.
+     * I/O thread: takes a charged call, and a peer and a connection if the new call needs them (left in
+     * {@link #takenPeer} / {@link #takenConn}).
+     *
+     * @return the call, or null if none is charged (or the service is closing and took it first)
      */
-    void trim() {
-        while (conns.count() > calls.count()) conns.take();
-        while (peers.count() > conns.count()) peers.take();
+    Call take(boolean needPeer, boolean needConn) {
+        int nCalls = calls.count();
+        if (nCalls == 0) return null;
+        int nConns = conns.count();
+        int nPeers = peers.count();
+        if (nConns < nCalls || nPeers < nConns) {
+            invariantBroken++;
+            return null;
+        }
+        takenPeer = needPeer ? peers.take() : null;
+        takenConn = needConn || needPeer ? conns.take() : null;
+        return calls.take();
     }
 }

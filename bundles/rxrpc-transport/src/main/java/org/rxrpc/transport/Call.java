@@ -27,10 +27,12 @@ final class Call implements RxCall {
     static final int RING_MASK = RING - 1;
 
     private static final VarHandle IO_QUEUED;
+    private static final VarHandle RELEASED;
 
     static {
         try {
             IO_QUEUED = MethodHandles.lookup().findVarHandle(Call.class, "ioQueued", int.class);
+            RELEASED = MethodHandles.lookup().findVarHandle(Call.class, "released", int.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -84,6 +86,9 @@ final class Call implements RxCall {
 
     @SuppressWarnings("unused") // accessed through IO_QUEUED
     private volatile int ioQueued;
+
+    @SuppressWarnings("unused") // accessed through RELEASED
+    private volatile int released;
 
     // ---- I/O thread state ----
     Connection conn;
@@ -330,9 +335,14 @@ final class Call implements RxCall {
 
     @Override
     public void close() {
+        if (state == CallState.PREALLOCATED) {
+            throw new IllegalStateException("call " + userCallId + " is charged and not live: it belongs to the"
+                    + " service's backlog until the service discards it (DiscardNotifier)");
+        }
+        if (!release()) return; // closed (or discarded) before: once only
         // A server whose reply is fully queued is done: the transport finishes the call (final ACK).
         boolean finishing = !client && txLastQueued;
-        if (!state.isComplete() && state != CallState.PREALLOCATED && !finishing) abort(AbortCodes.RX_USER_ABORT);
+        if (!state.isComplete() && !finishing) abort(AbortCodes.RX_USER_ABORT);
         // Free what the application will no longer read.
         if (rxCurrent != null) {
             endpoint.pool.release(rxCurrent);
@@ -347,7 +357,18 @@ final class Call implements RxCall {
             endpoint.pool.release(txPartial);
             txPartial = null;
         }
-        if (listener != null) listener.release(this);
+    }
+
+    /**
+     * Releases the call's user call ID, the first time only (Linux rxrpc_release_call): by close() once
+     * live, or by the service's discard if it never went live.
+     *
+     * @return true if this was the first release
+     */
+    boolean release() {
+        if (!RELEASED.compareAndSet(this, 0, 1)) return false;
+        if (listener != null) listener.freeId(userCallId);
+        return true;
     }
 
     // ---- shared helpers ----

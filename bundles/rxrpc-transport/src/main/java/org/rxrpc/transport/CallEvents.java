@@ -9,7 +9,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Call life on the I/O thread: starting client calls on a channel, making charged calls live, timers
+ * Call life on the I/O thread: starting client calls on a channel, timers
  * (delayed ACK, retransmission, keepalive PING, dead peer, idle and hard timeouts, BUSY retry), requests
  * from application threads, and completion (net/rxrpc/call_event.c, call_object.c).
  */
@@ -19,6 +19,7 @@ final class CallEvents {
     private static final long BUSY_MAX_RETRY_NANOS = 1_000_000_000L;
 
     private final Endpoint endpoint;
+    private final Tables tables;
     private final Output output;
     private final Transmitter transmitter;
     private final Counters counters;
@@ -28,12 +29,14 @@ final class CallEvents {
 
     CallEvents(
             Endpoint endpoint,
+            Tables tables,
             Output output,
             Transmitter transmitter,
             Counters counters,
             long deadTimeMillis,
             long idleTimeoutMillis) {
         this.endpoint = endpoint;
+        this.tables = tables;
         this.output = output;
         this.transmitter = transmitter;
         this.counters = counters;
@@ -42,28 +45,9 @@ final class CallEvents {
         this.keepaliveNanos = deadTimeNanos / 6;
     }
 
-    /** A charged server call takes a channel of a connection and becomes live. */
-    void makeLive(Call call, Connection conn, int channel, int callNumber, long now) {
-        call.conn = conn;
-        call.channel = channel;
-        call.callNumber = callNumber;
-        call.peerAddress = conn.peer.address;
-        call.startNanos = now;
-        call.lastReceiveNanos = now;
-        call.lastDataReceiveNanos = now;
-        call.lastSendNanos = now;
-        call.started = true;
-        call.state = CallState.SERVER_RECEIVING_REQUEST;
-        conn.channelCall[channel] = call;
-        conn.channelCallNumber[channel] = callNumber;
-        conn.activeCalls++;
-        endpoint.addLive(call);
-        counters.inc(Counter.CALLS_MADE_LIVE);
-    }
-
     /** A client call takes a free channel (of a shared connection, or a new one) and starts sending. */
     void startClient(Call call, long now) {
-        Connection conn = endpoint.clientConnectionFor(call, now);
+        Connection conn = tables.clientConnectionFor(call, now);
         int ch = conn.freeChannel();
         int number = conn.channelCallNumber[ch] + 1;
         conn.channelCallNumber[ch] = number;
@@ -80,6 +64,7 @@ final class CallEvents {
         if (call.options.hardTimeoutMillis() > 0)
             call.hardDeadline = now + call.options.hardTimeoutMillis() * 1_000_000L;
         call.busyGiveUpAt = now + call.options.busyRetryMillis() * 1_000_000L;
+        tables.touch(conn);
         endpoint.addLive(call);
         counters.inc(Counter.CLIENT_CALLS_STARTED);
     }
@@ -239,7 +224,7 @@ final class CallEvents {
 
     /** Tells the call's receive notifier (never lets its exceptions reach the I/O loop). */
     void notifyReceiver(Call call) {
-        endpoint.handedToApplication = true;
+        endpoint.handedToApplication();
         call.wakeWaiters();
         ReceiveNotifier n = call.notifyRx;
         if (n == null) return;

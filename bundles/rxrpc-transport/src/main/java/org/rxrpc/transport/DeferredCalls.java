@@ -1,5 +1,6 @@
 package org.rxrpc.transport;
 
+import java.lang.invoke.VarHandle;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import org.rxrpc.transport.wire.Wire;
@@ -59,6 +60,9 @@ final class DeferredCalls {
         since[i] = now;
         count++;
         waiting = count;
+        // Pairs with the fence in Accept.charge: a charge made meanwhile either sees this packet (and
+        // wakes us) or is seen by our next look at the rings.
+        VarHandle.fullFence();
         return true;
     }
 

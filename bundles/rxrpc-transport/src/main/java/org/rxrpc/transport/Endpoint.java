@@ -32,9 +32,6 @@ import org.rxrpc.api.RxEndpoint;
 import org.rxrpc.api.RxService;
 import org.rxrpc.api.RxStats;
 import org.rxrpc.api.RxUserService;
-import org.rxrpc.api.ServiceClosedException;
-import org.rxrpc.transport.util.AddressMap;
-import org.rxrpc.transport.util.LongHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,9 +45,7 @@ final class Endpoint implements RxEndpoint {
     private static final int RECEIVE_BURST = 64;
     private static final int AWAIT_APPLICATION_YIELDS = 8;
     private static final long REAP_INTERVAL_NANOS = 1_000_000_000L;
-    private static final long DEDICATED_CONN_LINGER_NANOS = 2_000_000_000L;
-    private static final long BUSY_SERVER_CONN_IDLE_NANOS = 10_000_000_000L;
-    private static final int MANY_CONNECTIONS = 1024;
+    private static final long ORPHAN_CHECK_NANOS = 20_000_000L;
 
     final EndpointOptions options;
     final PacketPool pool;
@@ -62,39 +57,42 @@ final class Endpoint implements RxEndpoint {
     private final Output output;
     private final Transmitter transmitter;
     private final CallEvents events;
+    private final Accept accept;
     private final Input input;
     private final ByteBuffer receiveBuffer = ByteBuffer.allocateDirect(65536);
     private final ConcurrentLinkedQueue<Call> callQueue = new ConcurrentLinkedQueue<>();
     private final ConcurrentLinkedQueue<Runnable> commands = new ConcurrentLinkedQueue<>();
     private final Consumer<SelectionKey> ignoreKey = key -> {};
+    private final Object orphanLock = new Object();
     private volatile boolean sleeping;
+    /** Set by a charge that a kept first packet is waiting for (Accept.charge). */
+    private volatile boolean replayWanted;
+
     private volatile boolean running = true;
     private volatile boolean closed;
 
     // ---- I/O thread state ----
-    final AddressMap<Peer> peers = new AddressMap<>(64);
-    private final LongHashMap<Connection> serverConnections = new LongHashMap<>(1024);
-    final LongHashMap<Connection> clientConnections = new LongHashMap<>(256);
+    private final Tables tables;
     private final List<Listener> listeners = new ArrayList<>();
     private volatile Listener[] listenerArray = new Listener[0];
-    private Peer peerList;
-    private Connection connList;
     private Call liveList;
     private long nextTimer;
     private long nextReap;
-    private final int epoch;
-    private int nextCidCounter;
-    private int serverConnectionCount;
-    private int deferredTotal;
     /** Set when this loop iteration woke an application thread (new call or data to read). */
-    boolean handedToApplication;
+    private boolean handedToApplication;
 
     Endpoint(EndpointOptions options) {
         this.options = Objects.requireNonNull(options, "options");
         SecureRandom random = new SecureRandom();
         // Bit 31 set: identify connections by epoch and cid only (OpenAFS and Linux both set it).
-        epoch = (random.nextInt() | 0x80000000) & ~0x40000000;
-        nextCidCounter = 1 + random.nextInt(0x3FFFFFFE);
+        int epoch = (random.nextInt() | 0x80000000) & ~0x40000000;
+        tables = new Tables(
+                counters,
+                options.maxPeers(),
+                options.maxConnections(),
+                options.connectionIdleMillis(),
+                epoch,
+                1 + random.nextInt(0x3FFFFFFE));
         pool = new PacketPool(options.packetBuffers());
         try {
             InetAddress bind = InetAddress.getByName(options.bindAddress());
@@ -117,8 +115,10 @@ final class Endpoint implements RxEndpoint {
         transmitter = new Transmitter(output, counters, options.sendWindow());
         Receiver receiver = new Receiver(pool, counters, options.receiveWindow());
         events = new CallEvents(
-                this, output, transmitter, counters, options.deadTimeMillis(), options.idleTimeoutMillis());
-        input = new Input(this, counters, output, receiver, transmitter, events);
+                this, tables, output, transmitter, counters, options.deadTimeMillis(), options.idleTimeoutMillis());
+        accept = new Accept(this, tables, counters, output);
+        input = new Input(this, counters, output, receiver, transmitter, events, tables, accept);
+        accept.bind(input);
         ioThread = new Thread(this::run, "rx-io-" + localAddress.getPort());
         ioThread.setDaemon(true);
         ioThread.start();
@@ -150,8 +150,14 @@ final class Endpoint implements RxEndpoint {
     @Override
     public RxUserService listenUser(int serviceId, int backlog, boolean chargeOnListen) {
         UserSocketListener l = new UserSocketListener(this, serviceId, backlog, chargeOnListen);
-        register(l);
+        // As Linux's listen: charged first, visible to incoming calls only then.
         if (chargeOnListen) l.chargeInitially();
+        try {
+            register(l);
+        } catch (RuntimeException e) {
+            Accept.discardAll(l);
+            throw e;
+        }
         return l;
     }
 
@@ -192,7 +198,8 @@ final class Endpoint implements RxEndpoint {
         synchronized (listeners) {
             open = new ArrayList<>(listeners);
         }
-        for (Listener l : open) l.close();
+        long waitNanos = TimeUnit.SECONDS.toNanos(Listener.DEFAULT_CLOSE_WAIT_SECONDS);
+        for (Listener l : open) l.close(waitNanos, TimeUnit.NANOSECONDS); // never throws; discards first
         CompletableFuture<Void> stopped = new CompletableFuture<>();
         submit(() -> {
             for (Call c = liveList; c != null; ) {
@@ -203,13 +210,15 @@ final class Endpoint implements RxEndpoint {
             running = false;
             stopped.complete(null);
         });
-        try {
-            stopped.get(5, TimeUnit.SECONDS);
-            ioThread.join(5000);
-        } catch (Exception e) {
+        if (!await(stopped, waitNanos)) {
             LOG.warn("I/O thread of {} did not stop in time", localAddress);
             running = false;
-            selector.wakeup();
+        }
+        selector.wakeup();
+        try {
+            ioThread.join(5000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
         try {
             selector.close();
@@ -233,9 +242,15 @@ final class Endpoint implements RxEndpoint {
         }
     }
 
-    /** Makes the I/O thread look around now (a charge may let kept calls go live). */
-    void wakeup() {
+    /** A charge that a kept first packet waits for: the I/O thread must look now, not at its next timer. */
+    void replayWanted() {
+        replayWanted = true;
         if (sleeping) selector.wakeup();
+    }
+
+    /** I/O thread: this iteration woke an application thread (it may answer within microseconds). */
+    void handedToApplication() {
+        handedToApplication = true;
     }
 
     void enqueue(Call call) {
@@ -243,14 +258,50 @@ final class Endpoint implements RxEndpoint {
         if (sleeping) selector.wakeup();
     }
 
-    /** Runs {@code r} on the I/O thread (inline if this is it, or if it has stopped). */
+    /** Runs {@code r} on the I/O thread (inline if this is it, or if it has died). */
     void submit(Runnable r) {
-        if (Thread.currentThread() == ioThread || !ioThread.isAlive()) {
+        if (Thread.currentThread() == ioThread) {
             r.run();
             return;
         }
         commands.offer(r);
         if (sleeping) selector.wakeup();
+        if (!ioThread.isAlive()) runOrphanedCommands();
+    }
+
+    /** The I/O thread has died: nobody else will run what was queued for it. */
+    private void runOrphanedCommands() {
+        synchronized (orphanLock) {
+            Runnable r;
+            while ((r = commands.poll()) != null) r.run();
+        }
+    }
+
+    /**
+     * Waits, bounded, for something the I/O thread does; if the I/O thread dies meanwhile, its queued
+     * commands run here instead. Never throws.
+     *
+     * @return true if it was done in time
+     */
+    boolean await(CompletableFuture<?> done, long timeoutNanos) {
+        long deadline = System.nanoTime() + timeoutNanos;
+        while (!done.isDone()) {
+            if (!ioThread.isAlive()) {
+                runOrphanedCommands();
+                continue;
+            }
+            long left = deadline - System.nanoTime();
+            if (left <= 0) return false;
+            try {
+                done.get(Math.min(left, ORPHAN_CHECK_NANOS), TimeUnit.NANOSECONDS);
+            } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
+                // look again (an exceptional completion also counts as done)
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return done.isDone();
+            }
+        }
+        return true;
     }
 
     private void register(Listener l) {
@@ -267,8 +318,11 @@ final class Endpoint implements RxEndpoint {
         }
     }
 
-    /** Stops offering a service and aborts its calls; returns once the I/O thread has let go of it. */
-    void unregister(Listener l) {
+    /**
+     * Stops offering a service: the I/O thread drops it, aborts its calls in progress and answers its kept
+     * first packets as a closed service. The future completes once that is done.
+     */
+    CompletableFuture<Void> unregister(Listener l) {
         CompletableFuture<Void> done = new CompletableFuture<>();
         submit(() -> {
             synchronized (listeners) {
@@ -280,13 +334,17 @@ final class Endpoint implements RxEndpoint {
                 if (c.listener == l) events.abortLocally(c, AbortCodes.RX_INVALID_OPERATION, true);
                 c = next;
             }
+            accept.abortKept(l);
             done.complete(null);
         });
-        try {
-            done.get(10, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            throw new ServiceClosedException("service " + l.serviceId + " (the I/O thread did not answer)");
-        }
+        return done;
+    }
+
+    /** The server connections held now (read on the I/O thread; -1 if it does not answer). */
+    int serverConnections() {
+        CompletableFuture<Integer> f = new CompletableFuture<>();
+        submit(() -> f.complete(tables.serverConnectionCount()));
+        return await(f, TimeUnit.SECONDS.toNanos(5)) ? f.join() : -1;
     }
 
     void countDiscard() {
@@ -313,14 +371,22 @@ final class Endpoint implements RxEndpoint {
                 long now = System.nanoTime();
                 drainQueues(now);
                 if (nextTimer != 0 && now - nextTimer >= 0) runTimers(now);
-                if (now - nextReap >= 0) reap(now);
-                if (deferredTotal > 0) replayDeferred(now);
+                if (now - nextReap >= 0) {
+                    nextReap = now + REAP_INTERVAL_NANOS;
+                    tables.reap(now);
+                }
                 int received = receiveBurst(now);
-                if (received == RECEIVE_BURST || !callQueue.isEmpty() || !commands.isEmpty()) continue;
+                // After receiving: a packet kept just now is looked at again against the rings before
+                // we sleep, so a charge made meanwhile cannot be missed (see Accept.charge).
+                if (replayWanted) replayWanted = false;
+                if (accept.keptTotal() > 0) accept.replay(listenerArray, now);
+                if (received == RECEIVE_BURST || !callQueue.isEmpty() || !commands.isEmpty() || replayWanted) {
+                    continue;
+                }
                 if (handedToApplication && awaitApplication()) continue;
                 handedToApplication = false;
                 sleeping = true;
-                if (callQueue.isEmpty() && commands.isEmpty() && running) {
+                if (callQueue.isEmpty() && commands.isEmpty() && !replayWanted && running) {
                     long waitNanos = nextTimer == 0 ? 1_000_000_000L : Math.max(0, nextTimer - System.nanoTime());
                     long waitMillis = Math.min(1000, Math.max(1, (waitNanos + 999_999) / 1_000_000));
                     selector.select(ignoreKey, waitMillis);
@@ -345,7 +411,7 @@ final class Endpoint implements RxEndpoint {
         handedToApplication = false;
         for (int i = 0; i < AWAIT_APPLICATION_YIELDS; i++) {
             Thread.yield();
-            if (!callQueue.isEmpty() || !commands.isEmpty()) return true;
+            if (!callQueue.isEmpty() || !commands.isEmpty() || replayWanted) return true;
         }
         return false;
     }
@@ -385,37 +451,7 @@ final class Endpoint implements RxEndpoint {
     void answerDebug(org.rxrpc.transport.wire.Header h, int type, InetSocketAddress from) {
         int calls = 0;
         for (Call c = liveList; c != null; c = c.nextLive) calls++;
-        int conns = serverConnectionCount + clientConnections.size();
-        output.sendDebug(h, type, pool.available(), conns, peers.size(), calls, from);
-    }
-
-    /** Input kept a new call's first packet: look at it again when it would expire. */
-    void deferredAdded(long now) {
-        deferredTotal++;
-        timerAt(now + options.newCallDeferMillis() * 1_000_000L);
-    }
-
-    /** Makes kept calls live as far as charges allow, oldest first; expired ones are answered BUSY. */
-    private void replayDeferred(long now) {
-        long limit = options.newCallDeferMillis() * 1_000_000L;
-        int remaining = 0;
-        for (Listener l : listenerArray) {
-            DeferredCalls d = l.deferred;
-            if (d == null) continue;
-            while (d.count() > 0) {
-                if (now - d.oldestSince() >= limit) {
-                    input.expire(d.oldestPacket(), d.oldestSource());
-                } else if (l.backlog.canSupply(true, true)) {
-                    input.replay(d.oldestPacket(), d.oldestLength(), d.oldestSource(), now);
-                } else {
-                    timerAt(d.oldestSince() + limit);
-                    break;
-                }
-                d.removeOldest();
-            }
-            remaining += d.count();
-        }
-        deferredTotal = remaining;
+        output.sendDebug(h, type, pool.available(), tables.connectionCount(), tables.peerCount(), calls, from);
     }
 
     /** Lowers the endpoint's next wake-up to {@code when} if that is sooner. */
@@ -460,113 +496,6 @@ final class Endpoint implements RxEndpoint {
             if (l.serviceId == serviceId && !l.isClosed()) return l;
         }
         return null;
-    }
-
-    void addPeer(Peer p) {
-        peers.put(p.address, p);
-        p.prev = null;
-        p.next = peerList;
-        if (peerList != null) peerList.prev = p;
-        peerList = p;
-        counters.inc(Counter.PEERS_CREATED);
-    }
-
-    private void removePeer(Peer p) {
-        peers.remove(p.address);
-        if (p.prev != null) p.prev.next = p.next;
-        else peerList = p.next;
-        if (p.next != null) p.next.prev = p.prev;
-        counters.inc(Counter.PEERS_REAPED);
-    }
-
-    Connection findServerConnection(Peer peer, int connEpoch, int cid) {
-        Connection c = serverConnections.get(Connection.serverKey(connEpoch, cid));
-        while (c != null && c.peer != peer) c = c.sameKeyNext;
-        return c;
-    }
-
-    void addServerConnection(Connection c) {
-        long key = Connection.serverKey(c.epoch, c.cid);
-        c.sameKeyNext = serverConnections.put(key, c);
-        linkConnection(c);
-        serverConnectionCount++;
-    }
-
-    private void linkConnection(Connection c) {
-        c.peer.connections++;
-        c.prev = null;
-        c.next = connList;
-        if (connList != null) connList.prev = c;
-        connList = c;
-        counters.inc(Counter.CONNECTIONS_CREATED);
-    }
-
-    private void removeConnection(Connection c) {
-        if (c.weAreClient) {
-            clientConnections.remove((c.cid >>> 2) & 0x3FFFFFFFL);
-            c.peer.removeClientConn(c);
-        } else {
-            long key = Connection.serverKey(c.epoch, c.cid);
-            Connection head = serverConnections.get(key);
-            if (head == c) {
-                if (c.sameKeyNext != null) serverConnections.put(key, c.sameKeyNext);
-                else serverConnections.remove(key);
-            } else {
-                while (head != null && head.sameKeyNext != c) head = head.sameKeyNext;
-                if (head != null) head.sameKeyNext = c.sameKeyNext;
-            }
-            serverConnectionCount--;
-        }
-        if (c.prev != null) c.prev.next = c.next;
-        else connList = c.next;
-        if (c.next != null) c.next.prev = c.prev;
-        c.peer.connections--;
-        c.peer.lastUsedNanos = System.nanoTime();
-        counters.inc(Counter.CONNECTIONS_REAPED);
-    }
-
-    /** A client connection with a free channel for the call's service and peer, made if need be. */
-    Connection clientConnectionFor(Call call, long now) {
-        InetSocketAddress target = call.peerAddress;
-        Peer peer = peers.get(target);
-        if (peer == null) {
-            peer = new Peer();
-            peer.init(target, now);
-            addPeer(peer);
-        }
-        peer.lastUsedNanos = now;
-        if (!call.options.newConnection()) {
-            for (int i = 0; i < peer.clientConnCount; i++) {
-                Connection c = peer.clientConns[i];
-                if (!c.dedicated && c.serviceId == call.serviceId && c.freeChannel() >= 0) return c;
-            }
-        }
-        Connection c = new Connection();
-        int cid = nextCidCounter << 2;
-        nextCidCounter = nextCidCounter >= 0x3FFFFFFF ? 1 : nextCidCounter + 1;
-        c.initClient(peer, epoch, cid, call.serviceId, call.options.newConnection(), now);
-        clientConnections.put((cid >>> 2) & 0x3FFFFFFFL, c);
-        peer.addClientConn(c);
-        linkConnection(c);
-        return c;
-    }
-
-    /** Drops idle connections and peers (once a second). */
-    private void reap(long now) {
-        nextReap = now + REAP_INTERVAL_NANOS;
-        long idle = options.connectionIdleMillis() * 1_000_000L;
-        long serverIdle = serverConnectionCount > MANY_CONNECTIONS ? Math.min(idle, BUSY_SERVER_CONN_IDLE_NANOS) : idle;
-        for (Connection c = connList; c != null; ) {
-            Connection next = c.next;
-            long limit = c.dedicated ? DEDICATED_CONN_LINGER_NANOS : c.weAreClient ? idle : serverIdle;
-            if (c.activeCalls == 0 && now - c.lastActiveNanos > limit) removeConnection(c);
-            c = next;
-        }
-        for (Peer p = peerList; p != null; ) {
-            Peer next = p.next;
-            if (p.connections == 0 && now - p.lastUsedNanos > idle) removePeer(p);
-            p = next;
-        }
     }
 
     @Override

@@ -24,9 +24,10 @@ final class Input {
     private final Receiver receiver;
     private final Transmitter transmitter;
     private final CallEvents events;
+    private final Tables tables;
+    private final Accept accept;
     private final Header header = new Header();
     private final Ack ack = new Ack();
-    private boolean replaying;
 
     Input(
             Endpoint endpoint,
@@ -34,8 +35,12 @@ final class Input {
             Output output,
             Receiver receiver,
             Transmitter transmitter,
-            CallEvents events) {
+            CallEvents events,
+            Tables tables,
+            Accept accept) {
         this.endpoint = endpoint;
+        this.tables = tables;
+        this.accept = accept;
         this.counters = counters;
         this.output = output;
         this.receiver = receiver;
@@ -100,8 +105,11 @@ final class Input {
             counters.inc(Counter.DROP_TRUNCATED);
             return;
         }
-        if (h.isClientInitiated()) toServerSide(b, length, from, now);
-        else toClientSide(b, length, from, now);
+        if (!h.isClientInitiated()) {
+            toClientSide(b, length, from, now);
+        } else if (!toServerSide(b, length, from, now)) {
+            accept.keepOrBusy(endpoint.listener(h.serviceId), h, b, length, from, now);
+        }
     }
 
     /**
@@ -131,145 +139,78 @@ final class Input {
         }
     }
 
-    /** A packet from the client end of a connection: we are the server. */
-    private void toServerSide(ByteBuffer b, int length, InetSocketAddress from, long now) {
+    /**
+     * A packet from the client end of a connection: we are the server.
+     *
+     * @return false if it starts a new call that could not be supplied from the backlog (the caller
+     *     keeps it or answers BUSY); true if it was dealt with
+     */
+    private boolean toServerSide(ByteBuffer b, int length, InetSocketAddress from, long now) {
         Header h = header;
-        Peer peer = endpoint.peers.get(from);
-        Connection conn = peer == null ? null : endpoint.findServerConnection(peer, h.epoch, h.cid);
-        if (conn == null) {
-            newConnection(b, length, peer, from, now);
-            return;
-        }
-        if (conn.securityIndex != h.securityIndex) {
-            counters.inc(Counter.DROP_SECURITY);
-            return;
-        }
-        if (conn.serviceId != h.serviceId) {
-            counters.inc(Counter.DROP_INVALID_FIELD);
-            return;
-        }
-        conn.lastActiveNanos = now;
-        peer.lastUsedNanos = now;
-        int ch = h.channel();
-        Call call = conn.channelCall[ch];
-        int latest = conn.channelCallNumber[ch];
-        if (call != null && call.callNumber == h.callNumber) {
-            callPacket(call, b, length, now);
-        } else if (h.callNumber == latest) {
-            finishedCallPacket(conn, ch, from);
-        } else if (h.callNumber - latest < 0) {
-            counters.inc(Counter.LATE_PACKETS);
-        } else {
+        Peer peer = tables.peer(from);
+        Connection conn = peer == null ? null : tables.serverConnection(peer, h.epoch, h.cid);
+        if (conn != null) {
+            if (conn.securityIndex != h.securityIndex) {
+                counters.inc(Counter.DROP_SECURITY);
+                return true;
+            }
+            if (conn.serviceId != h.serviceId) {
+                counters.inc(Counter.DROP_INVALID_FIELD);
+                return true;
+            }
+            conn.lastActiveNanos = now;
+            peer.lastUsedNanos = now;
+            int ch = h.channel();
+            Call call = conn.channelCall[ch];
+            int latest = conn.channelCallNumber[ch];
+            if (call != null && call.callNumber == h.callNumber) {
+                callPacket(call, b, length, now);
+                return true;
+            }
+            if (h.callNumber == latest) {
+                finishedCallPacket(conn, ch, from);
+                return true;
+            }
+            if (h.callNumber - latest < 0) {
+                counters.inc(Counter.LATE_PACKETS);
+                return true;
+            }
             // A newer call on the channel ends the previous one: its final ACK is implied by the new DATA.
             if (call != null) {
                 if (call.state == CallState.SERVER_AWAITING_FINAL_ACK) events.complete(call, CallState.SUCCEEDED, 0);
                 else events.abortLocally(call, AbortCodes.RX_CALL_DEAD, false);
             }
-            if (h.type != Wire.TYPE_DATA) {
-                unknownCallPacket(from);
-                return;
-            }
-            if (h.seq > MAX_FIRST_SEQ) {
-                counters.inc(Counter.DROP_NO_CALL);
-                return;
-            }
-            // The service is looked up per call: it may have closed and been listened on again since the
-            // connection was made (a restarted service bundle serves clients that kept their connection).
-            Listener listener = endpoint.listener(h.serviceId);
-            if (listener == null) {
-                counters.inc(Counter.CALLS_FOR_UNKNOWN_SERVICE);
-                output.sendRawAbort(h, AbortCodes.RX_INVALID_OPERATION, from);
-                return;
-            }
-            if (!listener.backlog.canSupply(false, false)) {
-                deferOrBusy(listener, b, length, from, now);
-                return;
-            }
-            Call fresh = listener.backlog.calls.take();
-            listener.backlog.trim();
-            events.makeLive(fresh, conn, ch, h.callNumber, now);
-            callPacket(fresh, b, length, now);
-            listener.callMadeLive(fresh); // after its first data is readable: the owner need not wait
-            endpoint.handedToApplication = true;
         }
-    }
-
-    /** The first packet of a connection we do not know. Only DATA can start one (and its first call). */
-    private void newConnection(ByteBuffer b, int length, Peer peer, InetSocketAddress from, long now) {
-        Header h = header;
+        // Only a call's first DATA can start it, on a new connection or on a known one.
         if (h.type != Wire.TYPE_DATA) {
             unknownCallPacket(from);
-            return;
+            return true;
         }
+        // The service is looked up per call: it may have closed and been listened on again since the
+        // connection was made (a restarted service bundle serves clients that kept their connection).
         Listener listener = endpoint.listener(h.serviceId);
-        if (listener == null || h.securityIndex != 0) {
+        if (listener == null || (conn == null && h.securityIndex != 0)) {
             // OpenAFS: a raw ABORT RX_INVALID_OPERATION for an unknown service or security class.
             counters.inc(Counter.CALLS_FOR_UNKNOWN_SERVICE);
             output.sendRawAbort(h, AbortCodes.RX_INVALID_OPERATION, from);
-            return;
+            return true;
         }
         if (h.seq > MAX_FIRST_SEQ) {
             counters.inc(Counter.DROP_NO_CALL);
-            return;
+            return true;
         }
-        Backlog backlog = listener.backlog;
-        if (!backlog.canSupply(peer == null, true)) {
-            deferOrBusy(listener, b, length, from, now);
-            return;
-        }
-        if (peer == null) {
-            peer = backlog.peers.take();
-            peer.init(from, now);
-            endpoint.addPeer(peer);
-        }
-        Connection conn = backlog.conns.take();
-        conn.initServer(peer, h.epoch, h.cid & ~Wire.CHANNEL_MASK, h.serviceId, h.securityIndex, now);
-        endpoint.addServerConnection(conn);
-        Call call = backlog.calls.take();
-        backlog.trim();
-        events.makeLive(call, conn, h.channel(), h.callNumber, now);
-        callPacket(call, b, length, now);
-        listener.callMadeLive(call); // after its first data is readable: the owner need not wait
-        endpoint.handedToApplication = true;
+        return accept.newCall(listener, peer, conn, h, b, length, from, now);
     }
 
-    /**
-     * The backlog is empty: keep the packet until the owner charges again, or answer BUSY (the client
-     * keeps its call and retries it: nothing is lost, nothing runs twice).
-     */
-    private void deferOrBusy(Listener listener, ByteBuffer b, int length, InetSocketAddress from, long now) {
-        Header h = header;
-        DeferredCalls d = listener.deferred;
-        if (d != null && !replaying) {
-            if (d.holds(h.epoch, h.cid, h.callNumber, from) && h.seq == 1) {
-                counters.inc(Counter.DUPLICATE_DATA_RECEIVED); // a retransmission of a kept packet
-                return;
-            }
-            if (d.add(b, length, from, now)) {
-                counters.inc(Counter.CALLS_DEFERRED);
-                endpoint.deferredAdded(now);
-                return;
-            }
-        }
-        output.sendBusy(h, from);
-    }
-
-    /**
-     * Runs a kept first packet again now that the backlog has a call for it.
-     */
-    void replay(ByteBuffer packet, int length, InetSocketAddress from, long now) {
-        replaying = true;
-        try {
-            datagram(packet, length, from, now);
-        } finally {
-            replaying = false;
-        }
-    }
-
-    /** A kept packet waited too long: the client is told BUSY after all. */
-    void expire(ByteBuffer packet, InetSocketAddress from) {
+    /** A kept first packet, once more (see {@link Accept#replay}): false if still no call could take it. */
+    boolean replay(ByteBuffer packet, int length, InetSocketAddress from, long now) {
         header.decode(packet, 0);
-        output.sendBusy(header, from);
+        return toServerSide(packet, length, from, now);
+    }
+
+    /** The packet that made a call live, delivered to it (its header is the one decoded last). */
+    void firstPacket(Call call, ByteBuffer b, int length, long now) {
+        callPacket(call, b, length, now);
     }
 
     /**
@@ -305,7 +246,7 @@ final class Input {
     /** A packet from the server end of a connection: we are the client. */
     private void toClientSide(ByteBuffer b, int length, InetSocketAddress from, long now) {
         Header h = header;
-        Connection conn = endpoint.clientConnections.get((h.cid >>> 2) & 0x3FFFFFFFL);
+        Connection conn = tables.clientConnection(h.cid);
         if (conn == null || conn.epoch != h.epoch || (conn.serviceId != h.serviceId && h.type != Wire.TYPE_ABORT)) {
             counters.inc(Counter.DROP_NO_CALL);
             return;
@@ -456,10 +397,10 @@ final class Input {
         int code = b.getInt(Wire.HEADER_SIZE);
         Connection conn;
         if (h.isClientInitiated()) {
-            Peer peer = endpoint.peers.get(from);
-            conn = peer == null ? null : endpoint.findServerConnection(peer, h.epoch, h.cid);
+            Peer peer = tables.peer(from);
+            conn = peer == null ? null : tables.serverConnection(peer, h.epoch, h.cid);
         } else {
-            conn = endpoint.clientConnections.get((h.cid >>> 2) & 0x3FFFFFFFL);
+            conn = tables.clientConnection(h.cid);
             if (conn != null && conn.epoch != h.epoch) conn = null;
         }
         if (conn == null) {

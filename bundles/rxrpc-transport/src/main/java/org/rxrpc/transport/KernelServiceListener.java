@@ -45,7 +45,7 @@ final class KernelServiceListener extends Listener implements RxService {
     public void charge(long userCallId, AttachCallback attach, ReceiveNotifier notifyRx) {
         Objects.requireNonNull(attach, "attach");
         if (userCallId == -1) throw new IllegalArgumentException("user call ID -1 is reserved");
-        chargeOne(userCallId, notifyRx, call -> attach.attach(call, userCallId));
+        Accept.charge(this, userCallId, notifyRx, attach);
     }
 
     @Override

@@ -2,21 +2,19 @@ package org.rxrpc.transport;
 
 import java.util.HashSet;
 import java.util.Set;
-import java.util.function.Consumer;
-import org.rxrpc.api.AbortCodes;
-import org.rxrpc.api.BacklogFullException;
-import org.rxrpc.api.CallIdInUseException;
-import org.rxrpc.api.CallOptions;
-import org.rxrpc.api.CallState;
-import org.rxrpc.api.ReceiveNotifier;
-import org.rxrpc.api.ServiceClosedException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * A service offered on an endpoint, with its backlog. Charging happens on application threads under
- * {@link #chargeLock}; the I/O thread consumes the rings without a lock. Closing hands the rings to the
- * closing thread only after the I/O thread has stopped offering the service.
+ * A service offered on an endpoint: its backlog, its kept first packets, and the user call IDs in use.
+ * Charging and discarding are {@link Accept}'s; this class holds the state and the close sequence.
  */
 abstract class Listener {
+    private static final Logger LOG = LoggerFactory.getLogger(Listener.class);
+    static final long DEFAULT_CLOSE_WAIT_SECONDS = 10;
+
     final Endpoint endpoint;
     final int serviceId;
     final int backlogMax;
@@ -25,10 +23,12 @@ abstract class Listener {
     final DeferredCalls deferred;
 
     final Object chargeLock = new Object();
-    /** User call IDs held by charged calls and by calls not yet closed. Guarded by chargeLock. */
-    private final Set<Long> idsInUse = new HashSet<>();
+    /** User call IDs from their charge until their call is released. Guarded by chargeLock. */
+    final Set<Long> idsInUse = new HashSet<>();
 
     private volatile boolean closed;
+    /** Completes once the I/O thread has let go of the service. Guarded by chargeLock. */
+    private CompletableFuture<Void> letGo;
 
     Listener(Endpoint endpoint, int serviceId, int backlogMax) {
         if (serviceId < 1 || serviceId > 65535) {
@@ -46,34 +46,26 @@ abstract class Listener {
     /** I/O thread: a charged call was just made live. */
     abstract void callMadeLive(Call call);
 
+    /** A charged call that never became live is being thrown away (on the closing thread). */
+    abstract void discarded(Call call);
+
     /** Calls made live but not yet handed to the application (user-socket mode). */
     int waitingCalls() {
         return 0;
     }
 
+    /** User-socket mode: abort the calls waiting for accept. */
+    void drainWaiting() {}
+
     boolean isClosed() {
         return closed;
     }
 
-    /**
-     * Charges one call. {@code userCallId} -1 makes an anonymous call (user-socket mode).
-     *
-     * @return the charged call
-     */
-    Call chargeOne(long userCallId, ReceiveNotifier notifyRx, Consumer<Call> beforePublish) {
+    /** Frees a released call's user call ID (each call releases once: {@link Call#release}). */
+    void freeId(long userCallId) {
+        if (userCallId == -1) return;
         synchronized (chargeLock) {
-            if (closed || endpoint.isClosed()) throw new ServiceClosedException("service " + serviceId);
-            if (backlog.calls.count() + waitingCalls() >= backlogMax) {
-                throw new BacklogFullException(serviceId, backlogMax);
-            }
-            if (userCallId != -1 && !idsInUse.add(userCallId)) throw new CallIdInUseException(userCallId);
-            Call call = new Call(endpoint, false, serviceId, this, CallOptions.DEFAULT);
-            call.userCallId = userCallId;
-            call.notifyRx = notifyRx;
-            if (beforePublish != null) beforePublish.accept(call);
-            backlog.charge(call);
-            if (deferred != null && deferred.anyWaiting()) endpoint.wakeup(); // a kept call can go live
-            return call;
+            idsInUse.remove(userCallId);
         }
     }
 
@@ -84,44 +76,39 @@ abstract class Listener {
         }
     }
 
-    void unreserveId(long userCallId) {
-        synchronized (chargeLock) {
-            idsInUse.remove(userCallId);
-        }
-    }
-
-    /** The application closed a call: its ID is free again. */
-    void release(Call call) {
-        long id = call.userCallId;
-        if (id != -1) unreserveId(id);
+    public void close() {
+        close(DEFAULT_CLOSE_WAIT_SECONDS, TimeUnit.SECONDS);
     }
 
     /**
-     * Stops the service: the I/O thread stops offering it and aborts its calls in progress; then the
-     * rings are drained here and each charged call is handed to {@link #discarded} exactly once.
+     * Stops the service. The I/O thread stops offering it at once (it checks {@link #isClosed}), every
+     * call still charged is discarded here and now (the rings let either side take a call, never both),
+     * and then we wait, bounded, for the I/O thread to abort the service's calls in progress.
      */
-    public void close() {
+    public boolean close(long timeout, TimeUnit unit) {
+        CompletableFuture<Void> wait;
+        boolean first = false;
         synchronized (chargeLock) {
-            if (closed) return;
-            closed = true;
+            if (letGo == null) {
+                closed = true; // no charge gets in after this
+                first = true;
+                letGo = endpoint.unregister(this);
+            }
+            wait = letGo;
         }
-        endpoint.unregister(this);
-        // The I/O thread no longer touches the rings: drain them on this thread.
-        while (backlog.peers.take() != null) {}
-        while (backlog.conns.take() != null) {}
-        Call call;
-        while ((call = backlog.calls.take()) != null) {
-            call.publishCompletion(CallState.LOCALLY_ABORTED, AbortCodes.RX_CALL_DEAD);
-            endpoint.countDiscard();
-            discarded(call);
-            release(call);
+        if (first) {
+            Accept.discardAll(this);
+            drainWaiting();
         }
-        drainWaiting();
+        boolean done = endpoint.await(wait, unit.toNanos(timeout));
+        if (!done) {
+            LOG.warn(
+                    "service {} on {} closed and its charged calls discarded, but the I/O thread did not let go"
+                            + " within {} ms (a notifier blocking it?): its calls in progress end when it does",
+                    serviceId,
+                    endpoint.localAddress(),
+                    unit.toMillis(timeout));
+        }
+        return done;
     }
-
-    /** A charged call that never became live is being thrown away. */
-    abstract void discarded(Call call);
-
-    /** User-socket mode: abort the calls waiting for accept. */
-    void drainWaiting() {}
 }

@@ -28,10 +28,10 @@ final class UserSocketListener extends Listener implements RxUserService {
         this.recharges = chargeOnListen;
     }
 
-    /** Called once registered: fill the backlog with anonymous calls. */
+    /** Fills the backlog with anonymous calls, before the service becomes visible (as Linux's listen). */
     void chargeInitially() {
         for (int i = 0; i < backlogMax; i++) {
-            chargeOne(-1, null, null);
+            Accept.charge(this, -1, null, null);
         }
     }
 
@@ -73,13 +73,13 @@ final class UserSocketListener extends Listener implements RxUserService {
         if (userCallId == -1) throw new IllegalArgumentException("user call ID -1 is reserved");
         if (!reserveId(userCallId)) throw new CallIdInUseException(userCallId);
         if (!awaitingAcceptCount.tryAcquire(timeout, unit)) {
-            unreserveId(userCallId);
+            freeId(userCallId);
             if (isClosed()) throw new ServiceClosedException("service " + serviceId);
             return null;
         }
         Call call = awaitingAccept.poll();
         if (call == null) { // taken by close()
-            unreserveId(userCallId);
+            freeId(userCallId);
             throw new ServiceClosedException("service " + serviceId);
         }
         call.notifyRx = notifyRx;
@@ -103,7 +103,7 @@ final class UserSocketListener extends Listener implements RxUserService {
     private void recharge() {
         if (!recharges) return;
         try {
-            chargeOne(-1, null, null);
+            Accept.charge(this, -1, null, null);
         } catch (BacklogFullException | ServiceClosedException e) {
             // Manual charges filled the backlog, or we are closing: nothing to recharge.
         }
@@ -112,7 +112,7 @@ final class UserSocketListener extends Listener implements RxUserService {
     @Override
     public void chargeAccept(long userCallId, ReceiveNotifier notifyRx) {
         if (userCallId == -1) throw new IllegalArgumentException("user call ID -1 is reserved");
-        chargeOne(userCallId, notifyRx, null);
+        Accept.charge(this, userCallId, notifyRx, null);
     }
 
     @Override

@@ -88,12 +88,20 @@ public final class TransportComponent implements RxTransport, RxEndpoints {
 
     private EndpointOptions options(int port) {
         TransportConfiguration c = config;
-        return EndpointOptions.defaults()
-                .withBind(c.bindAddress(), port)
-                .withWindows(c.receiveWindow(), c.sendWindow())
-                .withTimeouts(c.deadTimeMillis(), c.idleTimeoutMillis(), c.connectionIdleMillis())
-                .withBuffers(c.socketBufferBytes(), c.packetBuffers())
-                .withNewCallDeferMillis(c.newCallDeferMillis());
+        return EndpointOptions.builder()
+                .bindAddress(c.bindAddress())
+                .port(port)
+                .receiveWindow(c.receiveWindow())
+                .sendWindow(c.sendWindow())
+                .deadTimeMillis(c.deadTimeMillis())
+                .idleTimeoutMillis(c.idleTimeoutMillis())
+                .connectionIdleMillis(c.connectionIdleMillis())
+                .socketBufferBytes(c.socketBufferBytes())
+                .packetBuffers(c.packetBuffers())
+                .newCallDeferMillis(c.newCallDeferMillis())
+                .maxConnections(c.maxConnections())
+                .maxPeers(c.maxPeers())
+                .build();
     }
 
     // ---- RxTransport ----

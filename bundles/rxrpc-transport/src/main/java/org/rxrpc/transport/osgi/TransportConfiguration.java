@@ -70,4 +70,19 @@ public @interface TransportConfiguration {
                     "How long a new call that finds the backlog empty waits for a charge before BUSY; 0 = BUSY at once.",
             min = "0")
     long newCallDeferMillis() default 1000;
+
+    @AttributeDefinition(
+            name = "Most connections",
+            description = "Server connections held per endpoint; at the cap the least recently used idle one"
+                    + " makes room, and with none idle a new call gets BUSY (16..4194304).",
+            min = "16",
+            max = "4194304")
+    int maxConnections() default 16384;
+
+    @AttributeDefinition(
+            name = "Most peers",
+            description = "Remote addresses held per endpoint, with the same rule (16..4194304).",
+            min = "16",
+            max = "4194304")
+    int maxPeers() default 16384;
 }

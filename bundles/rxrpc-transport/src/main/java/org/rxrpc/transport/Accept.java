@@ -1,0 +1,258 @@
+package org.rxrpc.transport;
+
+import java.lang.invoke.VarHandle;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import org.rxrpc.api.AbortCodes;
+import org.rxrpc.api.AttachCallback;
+import org.rxrpc.api.BacklogFullException;
+import org.rxrpc.api.CallIdInUseException;
+import org.rxrpc.api.CallOptions;
+import org.rxrpc.api.CallState;
+import org.rxrpc.api.Counter;
+import org.rxrpc.api.ReceiveNotifier;
+import org.rxrpc.api.ServiceClosedException;
+import org.rxrpc.transport.wire.Header;
+import org.rxrpc.transport.wire.Wire;
+
+/**
+ * The seed, in one place: how an incoming call is preallocated, made live, kept or refused, and
+ * discarded (Linux net/rxrpc/call_accept.c, commit 00e90712 "Preallocate peers, conns and calls for
+ * incoming service requests").
+ *
+ * <ol>
+ *   <li><b>Charge</b> (a service's worker, {@link #charge}): one call, and the peer and connection it may
+ *       need, go into the service's {@link Backlog} rings, published peer, connection, call.
+ *   <li><b>A new call</b> (I/O thread, {@link #newCall}): the first DATA of a call we do not have takes
+ *       a call from the rings, plus a connection and a peer if the client is new ({@link #supply}); it is
+ *       {@linkplain #makeLive made live}, its packet delivered, and the service told. Nothing is
+ *       allocated and no other thread is involved.
+ *   <li><b>Keep or BUSY</b> ({@link #keepOrBusy}): with nothing charged, the packet is kept in a
+ *       preallocated slot instead of being refused, for up to newCallDeferMillis; only when the slots are
+ *       full (or the setting is 0, the seed's own behaviour) is the client answered BUSY. The client
+ *       keeps its call and retries it, so nothing is lost and nothing runs twice.
+ *   <li><b>Replay</b> ({@link #replay}): the charge that can serve a kept call makes the I/O thread look
+ *       at once (a volatile flag and a selector wake-up, with no window between them), and the kept
+ *       packet goes through the same path as a fresh one. Supply is tried before expiry.
+ *   <li><b>Discard</b> ({@link #discardAll}): closing a service hands every call still charged to its
+ *       owner's discard notifier exactly once, on the closing thread, whatever the I/O thread is doing.
+ * </ol>
+ */
+final class Accept {
+    private final Endpoint endpoint;
+    private final Tables tables;
+    private final Counters counters;
+    private final Output output;
+    private final long deferNanos;
+    private final Header kept = new Header();
+    private Input input;
+    /** Kept packets over all services (I/O thread). */
+    private int keptTotal;
+
+    Accept(Endpoint endpoint, Tables tables, Counters counters, Output output) {
+        this.endpoint = endpoint;
+        this.tables = tables;
+        this.counters = counters;
+        this.output = output;
+        this.deferNanos = endpoint.options.newCallDeferMillis() * 1_000_000L;
+    }
+
+    /** Input delivers a new call's first packet; the two are made together. */
+    void bind(Input in) {
+        this.input = in;
+    }
+
+    // ---- 1. Charge: a service's worker ----
+
+    /**
+     * Preallocates one call for {@code userCallId} (-1: an anonymous call of user-socket mode), as
+     * rxrpc_service_prealloc_one. The ID is in use from here until the call is released, exactly once.
+     *
+     * @throws ServiceClosedException if the service or its endpoint is closed
+     * @throws BacklogFullException if the backlog is full
+     * @throws CallIdInUseException if the ID is in use
+     */
+    static Call charge(Listener l, long userCallId, ReceiveNotifier notifyRx, AttachCallback attach) {
+        Call call;
+        synchronized (l.chargeLock) {
+            if (l.isClosed() || l.endpoint.isClosed()) throw new ServiceClosedException("service " + l.serviceId);
+            if (l.backlog.calls.count() + l.waitingCalls() >= l.backlogMax) {
+                throw new BacklogFullException(l.serviceId, l.backlogMax);
+            }
+            if (userCallId != -1 && !l.idsInUse.add(userCallId)) throw new CallIdInUseException(userCallId);
+            call = new Call(l.endpoint, false, l.serviceId, l, CallOptions.DEFAULT);
+            call.userCallId = userCallId;
+            call.notifyRx = notifyRx;
+            if (attach != null) {
+                try {
+                    attach.attach(call, userCallId);
+                } catch (RuntimeException | Error e) {
+                    l.idsInUse.remove(userCallId); // nothing was charged: the ID is free again
+                    throw e;
+                }
+            }
+            l.backlog.charge(call);
+        }
+        // Pairs with the fence after a packet is kept: either the I/O thread sees this call when it
+        // looks again, or we see its kept packet here and make it look now.
+        VarHandle.fullFence();
+        if (l.deferred != null && l.deferred.anyWaiting()) l.endpoint.replayWanted();
+        return call;
+    }
+
+    // ---- 2. A new call: the I/O thread ----
+
+    /**
+     * The first packet (DATA, seq 1..32) of a call we do not have, for a service listened on
+     * (rxrpc_new_incoming_call). {@code peer} and {@code conn} are null when the client is new to us.
+     *
+     * @return false if no call could be supplied: the caller keeps the packet or answers BUSY
+     */
+    boolean newCall(
+            Listener l,
+            Peer peer,
+            Connection conn,
+            Header h,
+            ByteBuffer b,
+            int length,
+            InetSocketAddress from,
+            long now) {
+        Call call = supply(l, peer, conn, h, from, now);
+        if (call == null) return false;
+        input.firstPacket(call, b, length, now); // readable before the owner hears of the call
+        l.callMadeLive(call);
+        endpoint.handedToApplication();
+        return true;
+    }
+
+    /**
+     * Takes what the new call needs from the rings and puts it in place (rxrpc_alloc_incoming_call):
+     * always a call; a connection unless the call came on a known one; a peer unless the address is
+     * known. The rings' order guarantees that a charged call finds the rest.
+     */
+    private Call supply(Listener l, Peer peer, Connection conn, Header h, InetSocketAddress from, long now) {
+        Backlog b = l.backlog;
+        boolean needPeer = peer == null;
+        boolean needConn = conn == null;
+        if (b.calls.count() == 0 || !tables.roomForIncoming(needPeer, needConn)) return null;
+        Call call = b.take(needPeer, needConn);
+        if (call == null) return null; // the service is closing and took it first
+        if (needPeer) {
+            peer = b.takenPeer;
+            peer.init(from, now);
+            tables.addPeer(peer);
+        }
+        if (needConn) {
+            conn = b.takenConn;
+            conn.initServer(peer, h.epoch, h.cid & ~Wire.CHANNEL_MASK, h.serviceId, h.securityIndex, now);
+            tables.addServerConnection(conn);
+        }
+        b.takenPeer = null;
+        b.takenConn = null;
+        makeLive(call, conn, h.channel(), h.callNumber, now);
+        return call;
+    }
+
+    /** A charged call takes its channel and becomes live. */
+    private void makeLive(Call call, Connection conn, int channel, int callNumber, long now) {
+        call.conn = conn;
+        call.channel = channel;
+        call.callNumber = callNumber;
+        call.peerAddress = conn.peer.address;
+        call.startNanos = now;
+        call.lastReceiveNanos = now;
+        call.lastDataReceiveNanos = now;
+        call.lastSendNanos = now;
+        call.started = true;
+        call.state = CallState.SERVER_RECEIVING_REQUEST;
+        conn.channelCall[channel] = call;
+        conn.channelCallNumber[channel] = callNumber;
+        conn.activeCalls++;
+        tables.touch(conn);
+        endpoint.addLive(call);
+        counters.inc(Counter.CALLS_MADE_LIVE);
+    }
+
+    // ---- 3. Keep or BUSY ----
+
+    /** No call could be supplied: keep the packet for the next charge, or answer BUSY. */
+    void keepOrBusy(Listener l, Header h, ByteBuffer b, int length, InetSocketAddress from, long now) {
+        DeferredCalls d = l.deferred;
+        if (d != null) {
+            if (h.seq == 1 && d.holds(h.epoch, h.cid, h.callNumber, from)) {
+                counters.inc(Counter.DUPLICATE_DATA_RECEIVED); // a retransmission of a kept packet
+                return;
+            }
+            if (d.add(b, length, from, now)) {
+                counters.inc(Counter.CALLS_DEFERRED);
+                keptTotal++;
+                endpoint.timerAt(now + deferNanos);
+                return;
+            }
+        }
+        output.sendBusy(h, from);
+    }
+
+    int keptTotal() {
+        return keptTotal;
+    }
+
+    // ---- 4. Replay ----
+
+    /**
+     * Makes kept calls live as far as the backlogs allow, oldest first; answers BUSY to those kept too
+     * long. Supply comes first: a charge that arrived in time serves even a packet whose time is up.
+     */
+    void replay(Listener[] listeners, long now) {
+        int remaining = 0;
+        for (Listener l : listeners) {
+            DeferredCalls d = l.deferred;
+            if (d == null) continue;
+            while (d.count() > 0) {
+                boolean served = l.backlog.calls.count() > 0
+                        && input.replay(d.oldestPacket(), d.oldestLength(), d.oldestSource(), now);
+                if (!served) {
+                    if (now - d.oldestSince() < deferNanos) {
+                        endpoint.timerAt(d.oldestSince() + deferNanos);
+                        break;
+                    }
+                    kept.decode(d.oldestPacket(), 0);
+                    output.sendBusy(kept, d.oldestSource());
+                }
+                d.removeOldest();
+            }
+            remaining += d.count();
+        }
+        keptTotal = remaining;
+    }
+
+    /** The service closed: its kept packets are answered as a closed service answers (I/O thread). */
+    void abortKept(Listener l) {
+        DeferredCalls d = l.deferred;
+        if (d == null) return;
+        while (d.count() > 0) {
+            kept.decode(d.oldestPacket(), 0);
+            output.sendRawAbort(kept, AbortCodes.RX_INVALID_OPERATION, d.oldestSource());
+            counters.inc(Counter.DEFERRED_CALLS_ABORTED);
+            d.removeOldest();
+            keptTotal--;
+        }
+    }
+
+    // ---- 5. Discard: the closing thread ----
+
+    /**
+     * Hands every call still charged to the service's discard notifier, once each, and releases them
+     * (rxrpc_discard_prealloc). Safe while the I/O thread runs: a call is taken from the ring by one
+     * side only. The spare peers and connections are simply dropped with the rings.
+     */
+    static void discardAll(Listener l) {
+        Call call;
+        while ((call = l.backlog.calls.take()) != null) {
+            call.publishCompletion(CallState.LOCALLY_ABORTED, AbortCodes.RX_CALL_DEAD);
+            l.endpoint.countDiscard();
+            l.discarded(call);
+            call.release();
+        }
+    }
+}
