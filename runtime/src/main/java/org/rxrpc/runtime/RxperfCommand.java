@@ -24,7 +24,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * rxperf load client: N worker threads, one {@link RxperfClient} each, on one shared client endpoint.
+ * rxperf load client: N worker threads, one {@link RxperfClient} each, spread over one or more client
+ * endpoints (UDP sockets).
  * Calls made during the warm-up are not recorded. Prints a progress line every second (to stderr), a
  * summary and one {@code RESULT} line in the format of the OpenAFS C rxperf_client (to stdout).
  * Exit code 0 iff no recorded call failed and at least one succeeded.
@@ -104,6 +105,14 @@ final class RxperfCommand implements Callable<Integer> {
             paramLabel = "SECONDS",
             description = "Unrecorded calls first, for this long (default ${DEFAULT-VALUE}).")
     double warmup;
+
+    @Option(
+            names = "--sockets",
+            defaultValue = "1",
+            paramLabel = "N",
+            description = "Client endpoints (UDP sockets) the caller threads are spread over, as many clients"
+                    + " would be (default ${DEFAULT-VALUE}).")
+    int sockets;
 
     @Option(names = "--new-connection", description = "A new connection for every call.")
     boolean newConnection;
@@ -192,6 +201,7 @@ final class RxperfCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         if (concurrency < 1) return usage("--concurrency must be at least 1");
+        if (sockets < 1 || sockets > concurrency) return usage("--sockets must be 1..concurrency");
         if (calls != null && calls < 1) return usage("--calls must be at least 1");
         if (duration != null && duration <= 0) return usage("--duration must be positive");
         if (warmup < 0) return usage("--warmup must not be negative");
@@ -206,25 +216,32 @@ final class RxperfCommand implements Callable<Integer> {
         long out1 = op == Rxperf.OP_RECV ? 0 : requestBytes;
         long back = op == Rxperf.OP_SEND ? 0 : replyBytes;
 
-        RxEndpoint endpoint;
+        RxEndpoint[] endpoints = new RxEndpoint[sockets];
         try {
-            endpoint = new RxTransportImpl().open(EndpointOptions.defaults().withBind(bind, 0));
+            // The endpoints share the default's packet buffers between them (a heap of 512 MiB holds them).
+            EndpointOptions options = EndpointOptions.builder()
+                    .bindAddress(bind)
+                    .packetBuffers(Math.max(2048, EndpointOptions.defaults().packetBuffers() / sockets))
+                    .build();
+            for (int i = 0; i < sockets; i++) endpoints[i] = new RxTransportImpl().open(options);
         } catch (UncheckedIOException e) {
             err.println("rxperf: cannot open a udp endpoint on " + bind + ": "
                     + e.getCause().getMessage());
+            closeAll(endpoints);
             return 1;
         }
         try {
             if (!quiet) {
                 err.printf(
                         Locale.ROOT,
-                        "rxperf: %s:%d mode=%s req=%d reply=%d concurrency=%d %s warmup=%.1fs%s%s%n",
+                        "rxperf: %s:%d mode=%s req=%d reply=%d concurrency=%d sockets=%d %s warmup=%.1fs%s%s%n",
                         target.getAddress().getHostAddress(),
                         target.getPort(),
                         mode,
                         out1,
                         back,
                         concurrency,
+                        sockets,
                         calls != null
                                 ? "calls=" + calls + (seconds > 0 ? " (with time limit " + seconds + "s)" : "")
                                 : "seconds=" + seconds,
@@ -232,12 +249,12 @@ final class RxperfCommand implements Callable<Integer> {
                         newConnection ? " new-connection-per-call" : "",
                         verify ? " verify" : "");
             }
-            CallOptions options = CallOptions.DEFAULT.withNewConnection(newConnection);
+            CallOptions callOptions = CallOptions.DEFAULT.withNewConnection(newConnection);
             Worker[] workers = new Worker[concurrency];
             Thread[] threads = new Thread[concurrency];
             CountDownLatch done = new CountDownLatch(concurrency);
             for (int i = 0; i < concurrency; i++) {
-                Worker w = new Worker(new RxperfClient(endpoint, target, options), op);
+                Worker w = new Worker(new RxperfClient(endpoints[i % sockets], target, callOptions), op);
                 workers[i] = w;
                 threads[i] = new Thread(
                         () -> {
@@ -289,7 +306,13 @@ final class RxperfCommand implements Callable<Integer> {
             if (end == measureStart) end = System.nanoTime();
             return summarize(workers, (end - measureStart) / 1e9, out1 + back);
         } finally {
-            endpoint.close();
+            closeAll(endpoints);
+        }
+    }
+
+    private static void closeAll(RxEndpoint[] endpoints) {
+        for (RxEndpoint e : endpoints) {
+            if (e != null) e.close();
         }
     }
 
