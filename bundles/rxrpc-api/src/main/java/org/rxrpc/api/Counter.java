@@ -54,6 +54,8 @@ public enum Counter {
     RTT_SUM_MICROS,
     /** Packets dropped: too short for a header or a packet type's body. */
     DROP_TRUNCATED,
+    /** Datagrams dropped: longer than any Rx datagram we accept (16 KiB). */
+    DROP_OVERSIZED,
     /** Packets dropped: a field holds a value the protocol forbids (type, seq 0, call 0, service 0...). */
     DROP_INVALID_FIELD,
     /** Packets dropped: no call, connection or service they belong to. */

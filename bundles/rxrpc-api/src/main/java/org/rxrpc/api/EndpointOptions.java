@@ -23,6 +23,7 @@ public final class EndpointOptions {
     private final long newCallDeferMillis;
     private final int maxConnections;
     private final int maxPeers;
+    private final boolean nativeIo;
 
     private EndpointOptions(Builder b) {
         bindAddress = Objects.requireNonNull(b.bindAddress, "bindAddress");
@@ -37,6 +38,7 @@ public final class EndpointOptions {
         newCallDeferMillis = check("newCallDeferMillis", b.newCallDeferMillis, 0, Long.MAX_VALUE);
         maxConnections = check("maxConnections", b.maxConnections, 16, 1 << 22);
         maxPeers = check("maxPeers", b.maxPeers, 16, 1 << 22);
+        nativeIo = b.nativeIo;
     }
 
     private static int check(String name, int value, int min, int max) {
@@ -134,6 +136,14 @@ public final class EndpointOptions {
         return maxPeers;
     }
 
+    /**
+     * Use the transport's native socket (recvmmsg, no allocation per datagram) where it is available,
+     * Linux x86-64 (true); else, or with false, Java's DatagramChannel.
+     */
+    public boolean nativeIo() {
+        return nativeIo;
+    }
+
     public EndpointOptions withBind(String address, int udpPort) {
         return toBuilder().bindAddress(address).port(udpPort).build();
     }
@@ -178,7 +188,7 @@ public final class EndpointOptions {
                 + ", deadTimeMillis=" + deadTimeMillis + ", idleTimeoutMillis=" + idleTimeoutMillis
                 + ", connectionIdleMillis=" + connectionIdleMillis + ", packetBuffers=" + packetBuffers
                 + ", newCallDeferMillis=" + newCallDeferMillis + ", maxConnections=" + maxConnections
-                + ", maxPeers=" + maxPeers + "]";
+                + ", maxPeers=" + maxPeers + ", nativeIo=" + nativeIo + "]";
     }
 
     /** Collects settings; {@link #build()} checks them all. Not thread-safe. */
@@ -195,6 +205,7 @@ public final class EndpointOptions {
         private long newCallDeferMillis = 1000;
         private int maxConnections = 16384;
         private int maxPeers = 16384;
+        private boolean nativeIo = true;
 
         private Builder() {}
 
@@ -211,6 +222,7 @@ public final class EndpointOptions {
             newCallDeferMillis = o.newCallDeferMillis;
             maxConnections = o.maxConnections;
             maxPeers = o.maxPeers;
+            nativeIo = o.nativeIo;
         }
 
         public Builder bindAddress(String value) {
@@ -270,6 +282,11 @@ public final class EndpointOptions {
 
         public Builder maxPeers(int value) {
             maxPeers = value;
+            return this;
+        }
+
+        public Builder nativeIo(boolean value) {
+            nativeIo = value;
             return this;
         }
 

@@ -1,7 +1,6 @@
 package org.rxrpc.transport;
 
 import java.lang.invoke.VarHandle;
-import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import org.rxrpc.api.AbortCodes;
 import org.rxrpc.api.AttachCallback;
@@ -12,6 +11,7 @@ import org.rxrpc.api.CallState;
 import org.rxrpc.api.Counter;
 import org.rxrpc.api.ReceiveNotifier;
 import org.rxrpc.api.ServiceClosedException;
+import org.rxrpc.transport.io.UdpAddress;
 import org.rxrpc.transport.wire.Header;
 import org.rxrpc.transport.wire.Wire;
 
@@ -109,14 +109,7 @@ final class Accept {
      * @return false if no call could be supplied: the caller keeps the packet or answers BUSY
      */
     boolean newCall(
-            Listener l,
-            Peer peer,
-            Connection conn,
-            Header h,
-            ByteBuffer b,
-            int length,
-            InetSocketAddress from,
-            long now) {
+            Listener l, Peer peer, Connection conn, Header h, ByteBuffer b, int length, UdpAddress from, long now) {
         Call call = supply(l, peer, conn, h, from, now);
         if (call == null) return false;
         input.firstPacket(call, b, length, now); // readable before the owner hears of the call
@@ -130,7 +123,7 @@ final class Accept {
      * always a call; a connection unless the call came on a known one; a peer unless the address is
      * known. The rings' order guarantees that a charged call finds the rest.
      */
-    private Call supply(Listener l, Peer peer, Connection conn, Header h, InetSocketAddress from, long now) {
+    private Call supply(Listener l, Peer peer, Connection conn, Header h, UdpAddress from, long now) {
         Backlog b = l.backlog;
         boolean needPeer = peer == null;
         boolean needConn = conn == null;
@@ -158,7 +151,7 @@ final class Accept {
         call.conn = conn;
         call.channel = channel;
         call.callNumber = callNumber;
-        call.peerAddress = conn.peer.address;
+        call.remote = conn.peer.address;
         call.startNanos = now;
         call.lastReceiveNanos = now;
         call.lastDataReceiveNanos = now;
@@ -176,7 +169,7 @@ final class Accept {
     // ---- 3. Keep or BUSY ----
 
     /** No call could be supplied: keep the packet for the next charge, or answer BUSY. */
-    void keepOrBusy(Listener l, Header h, ByteBuffer b, int length, InetSocketAddress from, long now) {
+    void keepOrBusy(Listener l, Header h, ByteBuffer b, int length, UdpAddress from, long now) {
         DeferredCalls d = l.deferred;
         if (d != null) {
             if (h.seq == 1 && d.holds(h.epoch, h.cid, h.callNumber, from)) {

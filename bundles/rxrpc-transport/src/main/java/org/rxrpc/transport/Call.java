@@ -12,6 +12,7 @@ import org.rxrpc.api.CallState;
 import org.rxrpc.api.ReceiveNotifier;
 import org.rxrpc.api.RxCall;
 import org.rxrpc.api.RxCallAbortedException;
+import org.rxrpc.transport.io.UdpAddress;
 import org.rxrpc.transport.wire.Wire;
 
 /**
@@ -50,7 +51,10 @@ final class Call implements RxCall {
     volatile ReceiveNotifier notifyRx;
     volatile CallState state;
     volatile int abortCode;
+    /** A client call's server, as the application gave it. */
     volatile InetSocketAddress peerAddress;
+    /** A server call's client: its peer's address, once live. */
+    volatile UdpAddress remote;
 
     // Transmit ring: written by the application up to txQueuedTop, freed by the I/O thread up to txHardAck.
     final PacketBuffer[] txRing = new PacketBuffer[RING];
@@ -165,7 +169,9 @@ final class Call implements RxCall {
 
     @Override
     public InetSocketAddress peer() {
-        return peerAddress;
+        if (client) return peerAddress;
+        UdpAddress r = remote;
+        return r == null ? null : r.toSocketAddress();
     }
 
     @Override

@@ -1,8 +1,8 @@
 package org.rxrpc.transport;
 
 import java.lang.invoke.VarHandle;
-import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
+import org.rxrpc.transport.io.UdpAddress;
 import org.rxrpc.transport.wire.Wire;
 
 /**
@@ -20,7 +20,7 @@ final class DeferredCalls {
 
     private final ByteBuffer[] packets;
     private final int[] lengths;
-    private final InetSocketAddress[] sources;
+    private final UdpAddress[] sources;
     private final long[] since;
     private int head;
     private int count;
@@ -30,9 +30,12 @@ final class DeferredCalls {
     DeferredCalls(int capacity) {
         packets = new ByteBuffer[capacity];
         lengths = new int[capacity];
-        sources = new InetSocketAddress[capacity];
+        sources = new UdpAddress[capacity];
         since = new long[capacity];
-        for (int i = 0; i < capacity; i++) packets[i] = ByteBuffer.allocate(SLOT_BYTES);
+        for (int i = 0; i < capacity; i++) {
+            packets[i] = ByteBuffer.allocate(SLOT_BYTES);
+            sources[i] = new UdpAddress();
+        }
     }
 
     int count() {
@@ -49,14 +52,14 @@ final class DeferredCalls {
      *
      * @return false if there is no room (or the packet is too big): answer BUSY instead
      */
-    boolean add(ByteBuffer datagram, int length, InetSocketAddress from, long now) {
+    boolean add(ByteBuffer datagram, int length, UdpAddress from, long now) {
         if (count == packets.length || length > SLOT_BYTES) return false;
         int i = (head + count) % packets.length;
         ByteBuffer slot = packets[i];
         slot.clear();
         for (int k = 0; k < length; k++) slot.put(k, datagram.get(k));
         lengths[i] = length;
-        sources[i] = from;
+        sources[i].copyFrom(from);
         since[i] = now;
         count++;
         waiting = count;
@@ -67,11 +70,11 @@ final class DeferredCalls {
     }
 
     /** Whether a packet of the same call (epoch, cid, call number, source) is already kept. */
-    boolean holds(int epoch, int cid, int callNumber, InetSocketAddress from) {
+    boolean holds(int epoch, int cid, int callNumber, UdpAddress from) {
         for (int n = 0; n < count; n++) {
             int i = (head + n) % packets.length;
             ByteBuffer p = packets[i];
-            if (p.getInt(0) == epoch && p.getInt(4) == cid && p.getInt(8) == callNumber && sources[i].equals(from)) {
+            if (p.getInt(0) == epoch && p.getInt(4) == cid && p.getInt(8) == callNumber && sources[i].sameAs(from)) {
                 return true;
             }
         }
@@ -86,7 +89,7 @@ final class DeferredCalls {
         return lengths[head];
     }
 
-    InetSocketAddress oldestSource() {
+    UdpAddress oldestSource() {
         return sources[head];
     }
 
@@ -95,7 +98,6 @@ final class DeferredCalls {
     }
 
     void removeOldest() {
-        sources[head] = null;
         head = (head + 1) % packets.length;
         count--;
         waiting = count;

@@ -1,17 +1,9 @@
 package org.rxrpc.transport;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
 import java.lang.reflect.Method;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.SocketAddress;
-import java.net.StandardSocketOptions;
-import java.nio.ByteBuffer;
-import java.nio.channels.DatagramChannel;
-import java.nio.channels.SelectionKey;
-import java.nio.channels.Selector;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,7 +11,6 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
 import org.rxrpc.api.AbortCodes;
 import org.rxrpc.api.CallOptions;
 import org.rxrpc.api.Counter;
@@ -32,25 +23,28 @@ import org.rxrpc.api.RxEndpoint;
 import org.rxrpc.api.RxService;
 import org.rxrpc.api.RxStats;
 import org.rxrpc.api.RxUserService;
+import org.rxrpc.transport.io.DatagramIo;
+import org.rxrpc.transport.io.ReceiveBatch;
+import org.rxrpc.transport.io.Sockets;
+import org.rxrpc.transport.io.UdpAddress;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * One UDP socket and the I/O thread that owns all of its protocol state: peers, connections, calls and
  * timers. Other threads reach it through two queues (calls wanting attention, and commands) and a
- * selector wake-up (net/rxrpc/io_thread.c; Aeron's agents).
+ * socket wake-up (net/rxrpc/io_thread.c; Aeron's agents).
  */
 final class Endpoint implements RxEndpoint {
     private static final Logger LOG = LoggerFactory.getLogger(Endpoint.class);
-    private static final int RECEIVE_BURST = 64;
+    private static final int RECEIVE_BATCH = 32;
     private static final int AWAIT_APPLICATION_YIELDS = 8;
     private static final long REAP_INTERVAL_NANOS = 1_000_000_000L;
     private static final long ORPHAN_CHECK_NANOS = 20_000_000L;
 
     final EndpointOptions options;
     final PacketPool pool;
-    private final DatagramChannel channel;
-    private final Selector selector;
+    private final DatagramIo socket;
     private final Thread ioThread;
     private final InetSocketAddress localAddress;
     private final Counters counters = new Counters();
@@ -59,10 +53,9 @@ final class Endpoint implements RxEndpoint {
     private final CallEvents events;
     private final Accept accept;
     private final Input input;
-    private final ByteBuffer receiveBuffer = ByteBuffer.allocateDirect(65536);
+    private final ReceiveBatch received = new ReceiveBatch(RECEIVE_BATCH);
     private final ConcurrentLinkedQueue<Call> callQueue = new ConcurrentLinkedQueue<>();
     private final ConcurrentLinkedQueue<Runnable> commands = new ConcurrentLinkedQueue<>();
-    private final Consumer<SelectionKey> ignoreKey = key -> {};
     private final Object orphanLock = new Object();
     private volatile boolean sleeping;
     /** Set by a charge that a kept first packet is waiting for (Accept.charge). */
@@ -94,24 +87,9 @@ final class Endpoint implements RxEndpoint {
                 epoch,
                 1 + random.nextInt(0x3FFFFFFE));
         pool = new PacketPool(options.packetBuffers());
-        try {
-            InetAddress bind = InetAddress.getByName(options.bindAddress());
-            channel = DatagramChannel.open(
-                    bind instanceof java.net.Inet6Address
-                            ? java.net.StandardProtocolFamily.INET6
-                            : java.net.StandardProtocolFamily.INET);
-            channel.setOption(StandardSocketOptions.SO_RCVBUF, options.socketBufferBytes());
-            channel.setOption(StandardSocketOptions.SO_SNDBUF, options.socketBufferBytes());
-            channel.bind(new InetSocketAddress(bind, options.port()));
-            channel.configureBlocking(false);
-            selector = Selector.open();
-            channel.register(selector, SelectionKey.OP_READ);
-            localAddress = (InetSocketAddress) channel.getLocalAddress();
-        } catch (IOException e) {
-            throw new UncheckedIOException(
-                    "cannot bind Rx endpoint to " + options.bindAddress() + ":" + options.port(), e);
-        }
-        output = new Output(channel, counters, options.receiveWindow());
+        socket = Sockets.open(options.bindAddress(), options.port(), options.socketBufferBytes(), options.nativeIo());
+        localAddress = socket.localAddress();
+        output = new Output(socket, counters, options.receiveWindow());
         transmitter = new Transmitter(output, counters, options.sendWindow());
         Receiver receiver = new Receiver(pool, counters, options.receiveWindow());
         events = new CallEvents(
@@ -122,15 +100,11 @@ final class Endpoint implements RxEndpoint {
         ioThread = new Thread(this::run, "rx-io-" + localAddress.getPort());
         ioThread.setDaemon(true);
         ioThread.start();
-        LOG.info("Rx endpoint on {} (receive buffer {} bytes)", localAddress, receiveBufferSize());
-    }
-
-    private int receiveBufferSize() {
-        try {
-            return channel.getOption(StandardSocketOptions.SO_RCVBUF);
-        } catch (IOException e) {
-            return -1;
-        }
+        LOG.info(
+                "Rx endpoint on {} ({} socket, receive buffer {} bytes)",
+                localAddress,
+                socket.kind(),
+                socket.receiveBufferSize());
     }
 
     // ---- RxEndpoint ----
@@ -214,18 +188,13 @@ final class Endpoint implements RxEndpoint {
             LOG.warn("I/O thread of {} did not stop in time", localAddress);
             running = false;
         }
-        selector.wakeup();
+        socket.wakeup();
         try {
             ioThread.join(5000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        try {
-            selector.close();
-            channel.close();
-        } catch (IOException e) {
-            LOG.debug("closing {}: {}", localAddress, e.toString());
-        }
+        socket.close();
         LOG.info("Rx endpoint on {} closed", localAddress);
     }
 
@@ -245,7 +214,7 @@ final class Endpoint implements RxEndpoint {
     /** A charge that a kept first packet waits for: the I/O thread must look now, not at its next timer. */
     void replayWanted() {
         replayWanted = true;
-        if (sleeping) selector.wakeup();
+        if (sleeping) socket.wakeup();
     }
 
     /** I/O thread: this iteration woke an application thread (it may answer within microseconds). */
@@ -255,7 +224,7 @@ final class Endpoint implements RxEndpoint {
 
     void enqueue(Call call) {
         callQueue.offer(call);
-        if (sleeping) selector.wakeup();
+        if (sleeping) socket.wakeup();
     }
 
     /** Runs {@code r} on the I/O thread (inline if this is it, or if it has died). */
@@ -265,7 +234,7 @@ final class Endpoint implements RxEndpoint {
             return;
         }
         commands.offer(r);
-        if (sleeping) selector.wakeup();
+        if (sleeping) socket.wakeup();
         if (!ioThread.isAlive()) runOrphanedCommands();
     }
 
@@ -375,12 +344,12 @@ final class Endpoint implements RxEndpoint {
                     nextReap = now + REAP_INTERVAL_NANOS;
                     tables.reap(now);
                 }
-                int received = receiveBurst(now);
+                int n = receiveBatch(now);
                 // After receiving: a packet kept just now is looked at again against the rings before
                 // we sleep, so a charge made meanwhile cannot be missed (see Accept.charge).
                 if (replayWanted) replayWanted = false;
                 if (accept.keptTotal() > 0) accept.replay(listenerArray, now);
-                if (received == RECEIVE_BURST || !callQueue.isEmpty() || !commands.isEmpty() || replayWanted) {
+                if (n == RECEIVE_BATCH || !callQueue.isEmpty() || !commands.isEmpty() || replayWanted) {
                     continue;
                 }
                 if (handedToApplication && awaitApplication()) continue;
@@ -389,7 +358,7 @@ final class Endpoint implements RxEndpoint {
                 if (callQueue.isEmpty() && commands.isEmpty() && !replayWanted && running) {
                     long waitNanos = nextTimer == 0 ? 1_000_000_000L : Math.max(0, nextTimer - System.nanoTime());
                     long waitMillis = Math.min(1000, Math.max(1, (waitNanos + 999_999) / 1_000_000));
-                    selector.select(ignoreKey, waitMillis);
+                    socket.await(waitMillis);
                 }
                 sleeping = false;
             }
@@ -429,26 +398,28 @@ final class Endpoint implements RxEndpoint {
         while ((c = callQueue.poll()) != null) events.serviceRequest(c, now);
     }
 
-    private int receiveBurst(long now) throws IOException {
-        int n = 0;
-        while (n < RECEIVE_BURST) {
-            receiveBuffer.clear();
-            SocketAddress from = channel.receive(receiveBuffer);
-            if (from == null) break;
-            n++;
+    /** Receives what is waiting (one batch) and hands each datagram to Input. */
+    private int receiveBatch(long now) throws IOException {
+        int n = socket.receive(received);
+        for (int i = 0; i < n; i++) {
+            int length = received.length(i);
+            if (length < 0) {
+                counters.inc(Counter.DROP_OVERSIZED); // longer than any Rx datagram we accept
+                continue;
+            }
             try {
-                input.datagram(receiveBuffer, receiveBuffer.position(), (InetSocketAddress) from, now);
+                input.datagram(received.data(i), length, received.source(i), now);
             } catch (RuntimeException e) {
                 // A bug must not take the endpoint down with it: count the packet as dropped and go on.
                 counters.inc(Counter.DROP_INVALID_FIELD);
-                LOG.warn("packet from {} caused an error", from, e);
+                LOG.warn("packet from {} caused an error", received.source(i), e);
             }
         }
         return n;
     }
 
     /** Answers an rxdebug DEBUG request from the I/O thread's own tables. */
-    void answerDebug(org.rxrpc.transport.wire.Header h, int type, InetSocketAddress from) {
+    void answerDebug(org.rxrpc.transport.wire.Header h, int type, UdpAddress from) {
         int calls = 0;
         for (Call c = liveList; c != null; c = c.nextLive) calls++;
         output.sendDebug(h, type, pool.available(), tables.connectionCount(), tables.peerCount(), calls, from);

@@ -1,10 +1,10 @@
 package org.rxrpc.transport;
 
-import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import org.rxrpc.api.AbortCodes;
 import org.rxrpc.api.CallState;
 import org.rxrpc.api.Counter;
+import org.rxrpc.transport.io.UdpAddress;
 import org.rxrpc.transport.wire.Ack;
 import org.rxrpc.transport.wire.Header;
 import org.rxrpc.transport.wire.Wire;
@@ -49,7 +49,7 @@ final class Input {
     }
 
     /** Handles one datagram of {@code length} bytes at the start of {@code b}. */
-    void datagram(ByteBuffer b, int length, InetSocketAddress from, long now) {
+    void datagram(ByteBuffer b, int length, UdpAddress from, long now) {
         counters.inc(Counter.DATAGRAMS_RECEIVED);
         if (length < Wire.HEADER_SIZE) {
             counters.inc(Counter.DROP_TRUNCATED);
@@ -131,7 +131,7 @@ final class Input {
         return true;
     }
 
-    private void version(ByteBuffer b, int length, InetSocketAddress from) {
+    private void version(ByteBuffer b, int length, UdpAddress from) {
         Header h = header;
         // Only requests are answered: never a reply or a keepalive (no CLIENT_INITIATED, or body[0] != 0).
         if (h.isClientInitiated() && (length == Wire.HEADER_SIZE || b.get(Wire.HEADER_SIZE) == 0)) {
@@ -145,7 +145,7 @@ final class Input {
      * @return false if it starts a new call that could not be supplied from the backlog (the caller
      *     keeps it or answers BUSY); true if it was dealt with
      */
-    private boolean toServerSide(ByteBuffer b, int length, InetSocketAddress from, long now) {
+    private boolean toServerSide(ByteBuffer b, int length, UdpAddress from, long now) {
         Header h = header;
         Peer peer = tables.peer(from);
         Connection conn = peer == null ? null : tables.serverConnection(peer, h.epoch, h.cid);
@@ -203,7 +203,7 @@ final class Input {
     }
 
     /** A kept first packet, once more (see {@link Accept#replay}): false if still no call could take it. */
-    boolean replay(ByteBuffer packet, int length, InetSocketAddress from, long now) {
+    boolean replay(ByteBuffer packet, int length, UdpAddress from, long now) {
         header.decode(packet, 0);
         return toServerSide(packet, length, from, now);
     }
@@ -217,7 +217,7 @@ final class Input {
      * A packet for a call we do not have. A PING is answered with an empty ACK, so that a client whose
      * call we refused BUSY keeps it alive and retransmits (Linux 6.1 aborted these: DESIGN.md).
      */
-    private void unknownCallPacket(InetSocketAddress from) {
+    private void unknownCallPacket(UdpAddress from) {
         Header h = header;
         if (h.type == Wire.TYPE_ACK
                 && ack.reason == Wire.ACK_PING
@@ -230,7 +230,7 @@ final class Input {
     }
 
     /** A packet for the channel's last, finished call: repeat its ABORT, answer a PING, drop the rest. */
-    private void finishedCallPacket(Connection conn, int ch, InetSocketAddress from) {
+    private void finishedCallPacket(Connection conn, int ch, UdpAddress from) {
         Header h = header;
         int abort = conn.channelLastAbort[ch];
         if (h.type == Wire.TYPE_ABORT) return;
@@ -244,7 +244,7 @@ final class Input {
     }
 
     /** A packet from the server end of a connection: we are the client. */
-    private void toClientSide(ByteBuffer b, int length, InetSocketAddress from, long now) {
+    private void toClientSide(ByteBuffer b, int length, UdpAddress from, long now) {
         Header h = header;
         Connection conn = tables.clientConnection(h.cid);
         if (conn == null || conn.epoch != h.epoch || (conn.serviceId != h.serviceId && h.type != Wire.TYPE_ABORT)) {
@@ -388,7 +388,7 @@ final class Input {
     }
 
     /** An ABORT with call number 0 ends every call of the connection. */
-    private void connectionAbort(ByteBuffer b, int length, InetSocketAddress from) {
+    private void connectionAbort(ByteBuffer b, int length, UdpAddress from) {
         Header h = header;
         if (length < Wire.HEADER_SIZE + 4) {
             counters.inc(Counter.DROP_TRUNCATED);

@@ -1,10 +1,10 @@
 package org.rxrpc.transport;
 
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
-import java.nio.channels.DatagramChannel;
 import org.rxrpc.api.Counter;
+import org.rxrpc.transport.io.DatagramIo;
+import org.rxrpc.transport.io.UdpAddress;
 import org.rxrpc.transport.wire.Ack;
 import org.rxrpc.transport.wire.Header;
 import org.rxrpc.transport.wire.Wire;
@@ -19,14 +19,14 @@ final class Output {
     private static final Logger LOG = LoggerFactory.getLogger(Output.class);
     private static final byte[] VERSION_TEXT = versionText();
 
-    private final DatagramChannel channel;
+    private final DatagramIo socket;
     private final Counters counters;
     private final ByteBuffer buf = ByteBuffer.allocateDirect(65536);
     private final byte[] softAcks = new byte[Wire.MAX_ACKS];
     private final int receiveWindowMax;
 
-    Output(DatagramChannel channel, Counters counters, int receiveWindowMax) {
-        this.channel = channel;
+    Output(DatagramIo socket, Counters counters, int receiveWindowMax) {
+        this.socket = socket;
         this.counters = counters;
         this.receiveWindowMax = receiveWindowMax;
     }
@@ -38,11 +38,10 @@ final class Output {
         return text;
     }
 
-    private void transmit(int length, InetSocketAddress to) {
-        buf.limit(length).position(0);
+    private void transmit(int length, UdpAddress to) {
         try {
-            if (channel.send(buf, to) == 0) counters.inc(Counter.SEND_FAILURES);
-            else counters.inc(Counter.DATAGRAMS_SENT);
+            if (socket.send(buf, length, to)) counters.inc(Counter.DATAGRAMS_SENT);
+            else counters.inc(Counter.SEND_FAILURES);
         } catch (IOException e) {
             counters.inc(Counter.SEND_FAILURES);
             LOG.debug("send to {} failed: {}", to, e.toString());
@@ -225,7 +224,7 @@ final class Output {
      * OpenAFS's answer to a call for an unknown service or security class (rxi_SendRawAbort): flags 0,
      * serial 0, and the serviceId in the checksum bytes, serviceId 0 (it copies its host struct).
      */
-    void sendRawAbort(Header h, int code, InetSocketAddress to) {
+    void sendRawAbort(Header h, int code, UdpAddress to) {
         int flags = h.flags & Wire.FLAG_CLIENT_INITIATED ^ Wire.FLAG_CLIENT_INITIATED;
         Header.put(
                 buf, 0, h.epoch, h.cid, h.callNumber, 0, 0, Wire.TYPE_ABORT, flags, 0, h.securityIndex, h.serviceId, 0);
@@ -235,7 +234,7 @@ final class Output {
     }
 
     /** BUSY: "this channel cannot take a new call now"; the header echoed, CLIENT_INITIATED cleared. */
-    void sendBusy(Header h, InetSocketAddress to) {
+    void sendBusy(Header h, UdpAddress to) {
         Header.put(buf, 0, h.epoch, h.cid, h.callNumber, 0, 0, Wire.TYPE_BUSY, 0, 0, h.securityIndex, 0, h.serviceId);
         counters.inc(Counter.BUSY_SENT);
         transmit(Wire.HEADER_SIZE, to);
@@ -245,7 +244,7 @@ final class Output {
      * An ACK for a call we do not have (a PING for a call refused BUSY): nothing received, so the client
      * keeps the call and retransmits its DATA, which will be served once the backlog is recharged.
      */
-    void sendNoCallAck(Header h, int reason, InetSocketAddress to) {
+    void sendNoCallAck(Header h, int reason, UdpAddress to) {
         Header.put(
                 buf,
                 0,
@@ -298,7 +297,7 @@ final class Output {
     }
 
     /** DEBUG reply: the request header echoed with CLIENT_INITIATED cleared, then a raw struct. */
-    void sendDebug(Header h, int type, int freePackets, int connections, int peers, int calls, InetSocketAddress to) {
+    void sendDebug(Header h, int type, int freePackets, int connections, int peers, int calls, UdpAddress to) {
         echoHeader(h, Wire.TYPE_DEBUG);
         int len = DebugReplies.write(buf, Wire.HEADER_SIZE, type, counters, freePackets, connections, peers, calls);
         counters.inc(Counter.DEBUG_REQUESTS_ANSWERED);
@@ -306,7 +305,7 @@ final class Output {
     }
 
     /** VERSION reply: the request header echoed with CLIENT_INITIATED cleared, then 65 bytes of text. */
-    void sendVersion(Header h, InetSocketAddress to) {
+    void sendVersion(Header h, UdpAddress to) {
         echoHeader(h, Wire.TYPE_VERSION);
         buf.position(Wire.HEADER_SIZE);
         buf.put(VERSION_TEXT);

@@ -1,6 +1,6 @@
 package org.rxrpc.transport;
 
-import java.net.InetSocketAddress;
+import org.rxrpc.transport.io.UdpAddress;
 import org.rxrpc.transport.wire.Wire;
 
 /**
@@ -12,7 +12,11 @@ final class Peer {
     static final long MIN_RTO_NANOS = 200_000_000L;
     static final long MAX_RTO_NANOS = 60_000_000_000L;
 
-    InetSocketAddress address;
+    /** Set once, when the peer is made (the object comes preallocated from a backlog or the client side). */
+    final UdpAddress address = new UdpAddress();
+    /** Another peer whose address has the same key (IPv6 hashes), in the peer table. */
+    Peer sameKeyNext;
+
     long srttNanos;
     long rttvarNanos;
     long rtoNanos = INITIAL_RTO_NANOS;
@@ -34,8 +38,8 @@ final class Peer {
 
     Peer next;
 
-    void init(InetSocketAddress addr, long now) {
-        address = addr;
+    void init(UdpAddress addr, long now) {
+        address.copyFrom(addr);
         lastUsedNanos = now;
     }
 

@@ -1,8 +1,7 @@
 package org.rxrpc.transport;
 
-import java.net.InetSocketAddress;
 import org.rxrpc.api.Counter;
-import org.rxrpc.transport.util.AddressMap;
+import org.rxrpc.transport.io.UdpAddress;
 import org.rxrpc.transport.util.LongHashMap;
 
 /**
@@ -22,7 +21,13 @@ final class Tables {
     private final int epoch;
     private int nextCidCounter;
 
-    private final AddressMap<Peer> peers;
+    /** Peers by address key; peers whose keys collide (IPv6) are chained by sameKeyNext. */
+    private final LongHashMap<Peer> peers;
+
+    private int peerCount;
+    /** The client side's scratch address (I/O thread). */
+    private final UdpAddress target = new UdpAddress();
+
     private final LongHashMap<Connection> serverConnections;
     private final LongHashMap<Connection> clientConnections = new LongHashMap<>(256);
     private Peer peerHead;
@@ -39,12 +44,12 @@ final class Tables {
         this.epoch = epoch;
         this.nextCidCounter = cid0;
         // Half full at the cap: the maps never grow.
-        peers = new AddressMap<>(2 * maxPeers);
+        peers = new LongHashMap<>(2 * maxPeers);
         serverConnections = new LongHashMap<>(2 * maxServerConnections);
     }
 
     int peerCount() {
-        return peers.size();
+        return peerCount;
     }
 
     int connectionCount() {
@@ -65,12 +70,15 @@ final class Tables {
 
     // ---- peers ----
 
-    Peer peer(InetSocketAddress address) {
-        return peers.get(address);
+    Peer peer(UdpAddress address) {
+        Peer p = peers.get(address.key());
+        while (p != null && !p.address.sameAs(address)) p = p.sameKeyNext;
+        return p;
     }
 
     void addPeer(Peer p) {
-        peers.put(p.address, p);
+        p.sameKeyNext = peers.put(p.address.key(), p);
+        peerCount++;
         p.prev = null;
         p.next = peerHead;
         if (peerHead != null) peerHead.prev = p;
@@ -80,7 +88,17 @@ final class Tables {
     }
 
     private void unlinkPeer(Peer p) {
-        peers.remove(p.address);
+        long key = p.address.key();
+        Peer head = peers.get(key);
+        if (head == p) {
+            if (p.sameKeyNext != null) peers.put(key, p.sameKeyNext);
+            else peers.remove(key);
+        } else {
+            while (head != null && head.sameKeyNext != p) head = head.sameKeyNext;
+            if (head != null) head.sameKeyNext = p.sameKeyNext;
+        }
+        p.sameKeyNext = null;
+        peerCount--;
         if (p.prev != null) p.prev.next = p.next;
         else peerHead = p.next;
         if (p.next != null) p.next.prev = p.prev;
@@ -115,7 +133,7 @@ final class Tables {
             counters.inc(Counter.NEW_CALLS_REFUSED_TABLES_FULL);
             return false;
         }
-        if (needPeer && peers.size() >= maxPeers && !evictIdlePeer()) {
+        if (needPeer && peerCount >= maxPeers && !evictIdlePeer()) {
             counters.inc(Counter.NEW_CALLS_REFUSED_TABLES_FULL);
             return false;
         }
@@ -152,8 +170,8 @@ final class Tables {
 
     /** A client connection with a free channel for the call's service and peer, made if need be. */
     Connection clientConnectionFor(Call call, long now) {
-        InetSocketAddress target = call.peerAddress;
-        Peer peer = peers.get(target);
+        target.set(call.peerAddress);
+        Peer peer = peer(target);
         if (peer == null) {
             peer = new Peer();
             peer.init(target, now);

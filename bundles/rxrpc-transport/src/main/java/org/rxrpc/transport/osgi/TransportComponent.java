@@ -101,6 +101,7 @@ public final class TransportComponent implements RxTransport, RxEndpoints {
                 .newCallDeferMillis(c.newCallDeferMillis())
                 .maxConnections(c.maxConnections())
                 .maxPeers(c.maxPeers())
+                .nativeIo(c.nativeIo())
                 .build();
     }
 

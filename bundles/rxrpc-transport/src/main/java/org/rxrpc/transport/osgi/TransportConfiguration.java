@@ -85,4 +85,10 @@ public @interface TransportConfiguration {
             min = "16",
             max = "4194304")
     int maxPeers() default 16384;
+
+    @AttributeDefinition(
+            name = "Native socket",
+            description = "Use the bundle's native socket (recvmmsg, no allocation per datagram) where it loads"
+                    + " (Linux x86-64); false = Java's DatagramChannel.")
+    boolean nativeIo() default true;
 }
