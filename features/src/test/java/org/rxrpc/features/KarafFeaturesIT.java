@@ -73,7 +73,7 @@ public class KarafFeaturesIT {
     private static final int RXAFSCB_PROBE = 206;
 
     private static final List<String> OUR_BUNDLES =
-            List.of("org.rxrpc.api", "org.rxrpc.transport", "org.rxrpc.rxperf", "org.rxrpc.cm");
+            List.of("org.rxrpc.api", "org.rxrpc.transport", "org.rxrpc.service", "org.rxrpc.rxperf", "org.rxrpc.cm");
 
     @Inject
     private BundleContext context;
@@ -124,10 +124,10 @@ public class KarafFeaturesIT {
                 editConfigurationFilePut("etc/org.apache.karaf.shell.cfg", "sshHost", "127.0.0.1"),
                 editConfigurationFilePut("etc/org.apache.karaf.shell.cfg", "sshPort", Integer.toString(freeTcpPort())),
                 // The rxperf service's settings, as a user would give them.
-                editConfigurationFilePut("etc/org.rxrpc.rxperf.cfg", "port", Integer.toString(rxperfPort)),
+                editConfigurationFilePut("etc/org.rxrpc.rxperf.cfg", "rxrpc.port", Integer.toString(rxperfPort)),
                 systemProperty(PORT_PROPERTY).value(Integer.toString(rxperfPort)),
                 // The cache-manager service's port: never 7001, which a real AFS client may hold.
-                editConfigurationFilePut("etc/org.rxrpc.cm.cfg", "port", Integer.toString(cmPort)),
+                editConfigurationFilePut("etc/org.rxrpc.cm.cfg", "rxrpc.port", Integer.toString(cmPort)),
                 systemProperty(CM_PORT_PROPERTY).value(Integer.toString(cmPort)),
                 features(new File(required("rxrpc.features.file")).toURI().toString(), "rxrpc-rxperf", "rxrpc-cm"));
     }
@@ -146,7 +146,7 @@ public class KarafFeaturesIT {
             Bundle b = bundle(name);
             assertEquals(name + " active", Bundle.ACTIVE, b.getState());
         }
-        for (String name : List.of("org.rxrpc.transport", "org.rxrpc.rxperf", "org.rxrpc.cm")) {
+        for (String name : List.of("org.rxrpc.transport", "org.rxrpc.service", "org.rxrpc.rxperf", "org.rxrpc.cm")) {
             Bundle b = bundle(name);
             List<ComponentDescriptionDTO> descriptions = new ArrayList<>(scr.getComponentDescriptionDTOs(b));
             assertEquals(name + " has one component", 1, descriptions.size());
@@ -167,7 +167,7 @@ public class KarafFeaturesIT {
     public void bundlesLogThroughPaxLogging() throws Exception {
         String dir = System.getProperty("karaf.log", System.getProperty("karaf.data") + "/log");
         Path log = Path.of(dir, "karaf.log");
-        String expected = "rxperf (service 147) listening on udp 127.0.0.1:" + port();
+        String expected = "Rx service 147 (rxperf) listening on udp 127.0.0.1:" + port();
         long deadline = System.nanoTime() + 5_000_000_000L;
         while (true) {
             String text = Files.readString(log, StandardCharsets.UTF_8);

@@ -14,7 +14,8 @@ import org.rxrpc.api.EndpointOptions;
 import org.rxrpc.api.RxEndpoint;
 import org.rxrpc.api.RxStats;
 import org.rxrpc.rxperf.Rxperf;
-import org.rxrpc.rxperf.RxperfServer;
+import org.rxrpc.rxperf.RxperfHandler;
+import org.rxrpc.service.ServiceHost;
 import org.rxrpc.transport.RxTransportImpl;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -77,7 +78,7 @@ final class ServeCommand implements Callable<Integer> {
     private final PrintStream out = System.out;
     private final Object printLock = new Object();
     private RxEndpoint endpoint;
-    private RxperfServer server;
+    private ServiceHost server;
     private long startNanos;
     /** The snapshot that opens the allocation window; null until the warm-up calls are done. */
     private volatile RxStats windowStart;
@@ -100,7 +101,8 @@ final class ServeCommand implements Callable<Integer> {
             return 1;
         }
         try {
-            server = RxperfServer.start(endpoint, backlog, maxCalls, verify);
+            server = ServiceHost.serve(
+                    endpoint, Rxperf.SERVICE_ID, backlog, maxCalls, "rxperf-worker", new RxperfHandler(verify));
         } catch (RuntimeException e) {
             endpoint.close();
             throw e;

@@ -66,9 +66,9 @@ class MainTest {
     }
 
     private static RxStats stats(long live, long allocated, Map<Integer, Long> abortsSent) {
-        long[] v = new long[Counter.values().length];
-        v[Counter.CALLS_MADE_LIVE.ordinal()] = live;
-        v[Counter.IO_THREAD_ALLOCATED_BYTES.ordinal()] = allocated;
+        long[] v = new long[Counter.maxId() + 1];
+        v[Counter.CALLS_MADE_LIVE.id()] = live;
+        v[Counter.IO_THREAD_ALLOCATED_BYTES.id()] = allocated;
         return new RxStats(v, abortsSent, Map.of());
     }
 }

@@ -8,22 +8,20 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.rxrpc.api.AbortCodes;
-import org.rxrpc.api.DiscardNotifier;
-import org.rxrpc.api.NewCallNotifier;
 import org.rxrpc.api.RxCall;
 import org.rxrpc.api.RxEndpoint;
-import org.rxrpc.api.RxService;
-import org.rxrpc.service.support.CallSlots;
+import org.rxrpc.service.RxCallHandler;
+import org.rxrpc.service.ServiceHost;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The AFS cache-manager callback service (RXAFSCB, service 1) in kernel-service mode, built like the
- * rxperf server: one worker charges idle handler slots (the user call ID is the slot index) and is woken
- * by every new-call notification; each handler reads the int32 opcode and the arguments, asks the
- * {@link CacheManager} (or answers valid empty data without one) and replies per afscbint.xg.
+ * The AFS cache-manager callback service (RXAFSCB, service 1) as a call handler: it reads the int32
+ * opcode and the arguments, asks the {@link CacheManager} (or answers valid empty data without one) and
+ * replies per afscbint.xg. Serve it with {@link #serve} or publish it on the whiteboard (the cm bundle
+ * does).
  */
-public final class CacheManagerServer implements AutoCloseable {
+public class CacheManagerServer implements RxCallHandler {
     private static final Logger LOG = LoggerFactory.getLogger(CacheManagerServer.class);
     /** Largest request: CallBack with 50 FIDs and 50 callbacks is 1212 bytes. */
     private static final int MAX_REQUEST = 4096;
@@ -34,7 +32,8 @@ public final class CacheManagerServer implements AutoCloseable {
 
     private volatile CacheManager cacheManager;
     private final UUID ownUuid = UUID.randomUUID();
-    private final CallSlots<Scratch> slots;
+    /** One set of buffers per handler thread. */
+    private final ThreadLocal<Scratch> scratch = ThreadLocal.withInitial(Scratch::new);
 
     /** Thrown by an op to end the call with an ABORT carrying {@code code}. */
     private static final class Abort extends Exception {
@@ -53,56 +52,36 @@ public final class CacheManagerServer implements AutoCloseable {
         final ByteBuffer reply = ByteBuffer.allocate(MAX_REPLY);
     }
 
-    /**
-     * A server not yet listening: register {@link #newCallNotifier()} and {@link #discardNotifier()}
-     * (directly with {@link RxEndpoint#listen}, or as whiteboard services), then {@link #start} it.
-     *
-     * @param name the worker thread's name (handler threads get it with a suffix)
-     * @param maxLiveCalls calls served at once (one handler thread each)
-     * @param cacheManager the data source and event sink; null answers valid empty data
-     */
-    public CacheManagerServer(String name, int maxLiveCalls, CacheManager cacheManager) {
+    /** @param cacheManager the data source and event sink; null answers valid empty data */
+    public CacheManagerServer(CacheManager cacheManager) {
         this.cacheManager = cacheManager;
-        this.slots = new CallSlots<>(
-                name, maxLiveCalls, Scratch::new, (call, scratch) -> serve(call, scratch.request, scratch.reply));
     }
 
-    /** Listens for RXAFSCB (service 1) on {@code endpoint} and starts serving. */
-    public static CacheManagerServer start(
-            RxEndpoint endpoint, int backlog, int maxLiveCalls, CacheManager cacheManager) {
-        CacheManagerServer server = new CacheManagerServer("rxafscb-worker", maxLiveCalls, cacheManager);
-        server.start(endpoint.listen(Rxafscb.SERVICE_ID, backlog, server.newCallNotifier(), server.discardNotifier()));
-        return server;
+    /** Without OSGi: listens for RXAFSCB (service 1) on {@code endpoint} and serves it until closed. */
+    public static ServiceHost serve(RxEndpoint endpoint, int backlog, int maxLiveCalls, CacheManager cacheManager) {
+        return ServiceHost.serve(
+                endpoint,
+                Rxafscb.SERVICE_ID,
+                backlog,
+                maxLiveCalls,
+                "rxafscb-worker",
+                new CacheManagerServer(cacheManager));
     }
 
-    public NewCallNotifier newCallNotifier() {
-        return slots.newCallNotifier();
+    @Override
+    public void handle(RxCall call) throws InterruptedException {
+        Scratch s = scratch.get();
+        serve(call, s.request, s.reply);
     }
 
-    public DiscardNotifier discardNotifier() {
-        return slots.discardNotifier();
-    }
-
-    /** Starts serving {@code listened}, a service listened with this server's notifiers. */
-    public void start(RxService listened) {
-        slots.start(listened);
+    /** Drops {@code cm} if it is the current cache manager (a whiteboard unbind). */
+    protected synchronized void clearCacheManager(CacheManager cm) {
+        if (cacheManager == cm) cacheManager = null;
     }
 
     /** Replaces the cache manager (null: valid empty data); calls in progress may still see the old one. */
-    public void setCacheManager(CacheManager cacheManager) {
+    public synchronized void setCacheManager(CacheManager cacheManager) {
         this.cacheManager = cacheManager;
-    }
-
-    public RxService service() {
-        return slots.service();
-    }
-
-    public long callsServed() {
-        return slots.callsServed();
-    }
-
-    public int liveCalls() {
-        return slots.liveCalls();
     }
 
     /** The UUID this server reports: the cache manager's, else its own random one. */
@@ -311,11 +290,5 @@ public final class CacheManagerServer implements AutoCloseable {
     private static int ipv4(Inet4Address a) {
         byte[] b = a.getAddress();
         return ((b[0] & 0xFF) << 24) | ((b[1] & 0xFF) << 16) | ((b[2] & 0xFF) << 8) | (b[3] & 0xFF);
-    }
-
-    /** Stops listening (the discard notifier sees every charged call), then ends the threads. */
-    @Override
-    public void close() {
-        slots.close();
     }
 }

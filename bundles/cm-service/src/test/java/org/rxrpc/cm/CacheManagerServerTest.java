@@ -25,6 +25,7 @@ class CacheManagerServerTest {
     private RxEndpoint serverEndpoint;
     private RxEndpoint clientEndpoint;
     private CacheManagerServer server;
+    private org.rxrpc.service.ServiceHost host;
     private TestCacheManager cm;
     private RxafscbClient client;
 
@@ -33,7 +34,8 @@ class CacheManagerServerTest {
         serverEndpoint = new RxTransportImpl().open(EndpointOptions.defaults().withBind("127.0.0.1", 0));
         clientEndpoint = new RxTransportImpl().open(EndpointOptions.defaults().withBind("127.0.0.1", 0));
         cm = new TestCacheManager();
-        server = CacheManagerServer.start(serverEndpoint, 4, 4, cm);
+        server = new CacheManagerServer(cm);
+        host = org.rxrpc.service.ServiceHost.serve(serverEndpoint, Rxafscb.SERVICE_ID, 4, 4, "rxafscb-worker", server);
         client = new RxafscbClient(
                 clientEndpoint,
                 new InetSocketAddress("127.0.0.1", serverEndpoint.localAddress().getPort()));
@@ -41,7 +43,7 @@ class CacheManagerServerTest {
 
     @AfterEach
     void tearDown() {
-        if (server != null) server.close();
+        if (host != null) host.close();
         if (clientEndpoint != null) clientEndpoint.close();
         if (serverEndpoint != null) serverEndpoint.close();
     }

@@ -33,16 +33,18 @@ class OpenAfsToolsTest {
 
     private RxEndpoint endpoint;
     private CacheManagerServer server;
+    private org.rxrpc.service.ServiceHost host;
 
     @BeforeEach
     void setUp() {
         endpoint = new RxTransportImpl().open(EndpointOptions.defaults().withBind("127.0.0.1", 0));
-        server = CacheManagerServer.start(endpoint, 4, 4, new TestCacheManager());
+        server = new CacheManagerServer(new TestCacheManager());
+        host = org.rxrpc.service.ServiceHost.serve(endpoint, Rxafscb.SERVICE_ID, 4, 4, "rxafscb-worker", server);
     }
 
     @AfterEach
     void tearDown() {
-        if (server != null) server.close();
+        if (host != null) host.close();
         if (endpoint != null) endpoint.close();
     }
 
@@ -174,7 +176,7 @@ class OpenAfsToolsTest {
             return;
         }
         try (on7001;
-                CacheManagerServer s = CacheManagerServer.start(on7001, 4, 4, new TestCacheManager())) {
+                org.rxrpc.service.ServiceHost s = CacheManagerServer.serve(on7001, 4, 4, new TestCacheManager())) {
             Run c0 = run(xstat, "-cmname", "127.0.0.1", "-collID", "0", "-onceonly");
             assertEquals(0, c0.exitCode(), c0.output());
             assertContains(c0.output(), "AFSCB_XSTATSCOLL_CALL_INFO (coll 0) for CM", "afs_init");

@@ -24,6 +24,7 @@ public final class EndpointOptions {
     private final int maxConnections;
     private final int maxPeers;
     private final boolean nativeIo;
+    private final long serviceDrainMillis;
 
     private EndpointOptions(Builder b) {
         bindAddress = Objects.requireNonNull(b.bindAddress, "bindAddress");
@@ -39,6 +40,7 @@ public final class EndpointOptions {
         maxConnections = check("maxConnections", b.maxConnections, 16, 1 << 22);
         maxPeers = check("maxPeers", b.maxPeers, 16, 1 << 22);
         nativeIo = b.nativeIo;
+        serviceDrainMillis = check("serviceDrainMillis", b.serviceDrainMillis, 0, 3_600_000);
     }
 
     private static int check(String name, int value, int min, int max) {
@@ -144,6 +146,15 @@ public final class EndpointOptions {
         return nativeIo;
     }
 
+    /**
+     * The grace period of a service that closes (5000 ms): its calls in progress may finish within it,
+     * and new calls for it meanwhile get BUSY (clients retry, so a service restarted within it loses no
+     * call); then what is left is aborted with {@link AbortCodes#RX_RESTARTING}. 0 = at once.
+     */
+    public long serviceDrainMillis() {
+        return serviceDrainMillis;
+    }
+
     public EndpointOptions withBind(String address, int udpPort) {
         return toBuilder().bindAddress(address).port(udpPort).build();
     }
@@ -188,7 +199,8 @@ public final class EndpointOptions {
                 + ", deadTimeMillis=" + deadTimeMillis + ", idleTimeoutMillis=" + idleTimeoutMillis
                 + ", connectionIdleMillis=" + connectionIdleMillis + ", packetBuffers=" + packetBuffers
                 + ", newCallDeferMillis=" + newCallDeferMillis + ", maxConnections=" + maxConnections
-                + ", maxPeers=" + maxPeers + ", nativeIo=" + nativeIo + "]";
+                + ", maxPeers=" + maxPeers + ", nativeIo=" + nativeIo
+                + ", serviceDrainMillis=" + serviceDrainMillis + "]";
     }
 
     /** Collects settings; {@link #build()} checks them all. Not thread-safe. */
@@ -206,6 +218,7 @@ public final class EndpointOptions {
         private int maxConnections = 16384;
         private int maxPeers = 16384;
         private boolean nativeIo = true;
+        private long serviceDrainMillis = 5000;
 
         private Builder() {}
 
@@ -223,6 +236,7 @@ public final class EndpointOptions {
             maxConnections = o.maxConnections;
             maxPeers = o.maxPeers;
             nativeIo = o.nativeIo;
+            serviceDrainMillis = o.serviceDrainMillis;
         }
 
         public Builder bindAddress(String value) {
@@ -287,6 +301,11 @@ public final class EndpointOptions {
 
         public Builder nativeIo(boolean value) {
             nativeIo = value;
+            return this;
+        }
+
+        public Builder serviceDrainMillis(long value) {
+            serviceDrainMillis = value;
             return this;
         }
 

@@ -10,4 +10,13 @@ import org.osgi.annotation.versioning.ConsumerType;
 @FunctionalInterface
 public interface NewCallNotifier {
     void newCall(RxService service, RxCall call, long userCallId);
+
+    /**
+     * Whiteboard: the transport now listens with this notifier; charge {@code service} from your worker.
+     * Called on a transport thread before any call can go live.
+     */
+    default void listening(RxService service) {}
+
+    /** Whiteboard: the transport closed {@code service} (its charged calls went to the discard notifier). */
+    default void closed(RxService service) {}
 }

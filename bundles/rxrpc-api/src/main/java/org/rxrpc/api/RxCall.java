@@ -1,5 +1,7 @@
 package org.rxrpc.api;
 
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.util.concurrent.TimeUnit;
@@ -39,15 +41,48 @@ public interface RxCall extends AutoCloseable {
      */
     void send(ByteBuffer data, boolean last) throws InterruptedException;
 
+    /** {@link #send(ByteBuffer, boolean)} from an array, copied straight into the call's packet buffers. */
+    void send(byte[] data, int offset, int length, boolean last) throws InterruptedException;
+
     /**
      * Copies the next bytes of the other side's message into {@code dst}, waiting up to the timeout for
      * some to arrive.
      *
-     * @return bytes copied (0 on timeout), or -1 once the whole message has been read
+     * @return bytes copied (0 only on timeout), or -1 once the whole message has been read
+     * @throws IllegalArgumentException if {@code dst} has no room (a reader that passes a full buffer
+     *     would otherwise spin)
      * @throws RxCallAbortedException if the call was aborted before the message was complete
      * @throws IllegalStateException if called on the endpoint's I/O thread
      */
     int receive(ByteBuffer dst, long timeout, TimeUnit unit) throws InterruptedException;
+
+    /** {@link #receive(ByteBuffer, long, TimeUnit)} into {@code dst[offset..offset+length)}, length &gt; 0. */
+    int receive(byte[] dst, int offset, int length, long timeout, TimeUnit unit) throws InterruptedException;
+
+    /**
+     * Reads the other side's whole message, of at most {@code maxBytes}, waiting up to the timeout for
+     * its end.
+     *
+     * @throws RxMessageTooLongException if it is longer (the call is then aborted, see there)
+     * @throws RxTimeoutException if it did not end in time (the call goes on; what was read is lost)
+     * @throws RxCallAbortedException if the call was aborted
+     */
+    byte[] receiveMessage(int maxBytes, long timeout, TimeUnit unit) throws InterruptedException;
+
+    /**
+     * The other side's message as a stream (one per call): {@code read} waits for bytes as long as the
+     * call lives (its deadline, the idle timeout and the dead time bound that), returns -1 at the end of
+     * the message, and turns an abort into an {@link java.io.IOException} whose cause is the
+     * {@link RxCallAbortedException}.
+     */
+    InputStream inputStream();
+
+    /**
+     * This side's message as a stream (one per call): {@code write} is {@link #send(byte[], int, int,
+     * boolean)} without {@code last}, {@code close} ends the message. Bytes go straight into the call's
+     * packet buffers.
+     */
+    OutputStream outputStream();
 
     /** Aborts the call with {@code code}, sent to the peer; no effect on a completed call. */
     void abort(int code);

@@ -10,6 +10,8 @@ import org.osgi.annotation.versioning.ProviderType;
  */
 @ProviderType
 public interface RxEndpoint extends AutoCloseable {
+    /** The largest backlog a service may have (Linux RXRPC_BACKLOG_MAX). */
+    int MAX_BACKLOG = 32;
 
     /** The bound local address (with the real port when 0 was asked for). */
     InetSocketAddress localAddress();
@@ -47,6 +49,16 @@ public interface RxEndpoint extends AutoCloseable {
      * @throws IllegalStateException if the endpoint is closed
      */
     RxCall newCall(InetSocketAddress server, int serviceId, CallOptions options, ReceiveNotifier notifyRx);
+
+    /**
+     * One whole call, blocking: sends {@code request}, returns the reply (the whole message, at most
+     * {@code maxReplyBytes}). The options' deadline bounds it.
+     *
+     * @throws RxCallAbortedException if the server aborted it, or the deadline or dead time passed
+     * @throws RxMessageTooLongException if the reply is longer than {@code maxReplyBytes}
+     */
+    byte[] call(InetSocketAddress server, int serviceId, byte[] request, int maxReplyBytes, CallOptions options)
+            throws InterruptedException;
 
     /** Whether {@link #close()} was called (by us or, for shared endpoints, by the transport). */
     boolean isClosed();

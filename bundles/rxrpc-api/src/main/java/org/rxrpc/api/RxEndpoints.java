@@ -1,40 +1,47 @@
 package org.rxrpc.api;
 
+import java.util.List;
 import org.osgi.annotation.versioning.ProviderType;
 
 /**
  * The transport bundle's shared endpoints (one UDP socket per port, on the configured bind address,
- * with the configured settings) and the whiteboard way to listen: a service bundle registers its
- * {@link NewCallNotifier} and {@link DiscardNotifier} as OSGi services with the properties
- * {@link #SERVICE_ID} and {@link #PORT}, then calls {@link #listen}. When those notifier services go away,
- * the transport closes the service (each charged call goes to the discard notifier once).
+ * with the configured settings) and its whiteboard of services.
+ *
+ * <p>Whiteboard: a bundle registers a {@link NewCallNotifier} and a {@link DiscardNotifier} as OSGi
+ * services with the properties {@link #SERVICE_ID} and {@link #PORT} (and optionally {@link #BACKLOG}).
+ * As soon as both are there the transport listens on that port's shared endpoint and hands the
+ * {@link RxService} to {@link NewCallNotifier#listening}; the owner charges it from a worker of its own.
+ * When either goes, the transport closes the service (it drains, and every charged call goes to the
+ * discard notifier once) and tells {@link NewCallNotifier#closed}. Whatever prevents it (a port taken,
+ * a service already listened on, a bad property) is the service's {@link ServiceStatus}, never
+ * "listening". The serving support ({@code org.rxrpc.service}) does all of this for a plain
+ * {@code RxCallHandler} service.
  */
 @ProviderType
 public interface RxEndpoints {
-    /** Service property of a notifier: the Rx service id it serves (Integer, 1..65535). */
+    /** Service property: the Rx service id (Integer, 1..65535). */
     String SERVICE_ID = "rxrpc.service.id";
-    /** Service property of a notifier: the UDP port it serves (Integer). */
+    /** Service property: the UDP port (Integer, 0..65535; 0 = any free port). */
     String PORT = "rxrpc.port";
+    /** Service property: calls preallocated (Integer, 1..{@link RxEndpoint#MAX_BACKLOG}); default: the transport's. */
+    String BACKLOG = "rxrpc.backlog";
+    /** Service property of a call handler: calls served at once (Integer, at least 1). */
+    String MAX_LIVE_CALLS = "rxrpc.maxLiveCalls";
+    /** Service property: a name for logs and reports (String; default: the registering bundle's). */
+    String NAME = "rxrpc.service.name";
 
     /**
-     * The shared endpoint on {@code port}, opened on first use.
+     * The shared endpoint on {@code port}, opened on first use, for services listened on directly (not
+     * through the whiteboard). It stays open until the transport stops.
      *
      * @throws java.io.UncheckedIOException if the port cannot be bound
      * @throws IllegalStateException if the transport is stopping
      */
     RxEndpoint endpoint(int port);
 
-    /**
-     * Listens for {@code serviceId} on the shared endpoint of {@code port} in kernel-service mode, with
-     * the notifiers registered for that service id and port.
-     *
-     * @param backlog 1..32, or 0 for the configured default
-     * @throws NotifiersMissingException if no new-call or no discard notifier is registered for them
-     * @throws IllegalArgumentException if backlog is outside 0..32
-     * @throws IllegalStateException if the service is already listened on
-     */
-    RxService listen(int port, int serviceId, int backlog);
-
     /** The bind address every shared endpoint uses. */
     String bindAddress();
+
+    /** Every service the whiteboard knows of, with its state. */
+    List<ServiceStatus> services();
 }

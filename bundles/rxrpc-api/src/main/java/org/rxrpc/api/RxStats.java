@@ -10,15 +10,18 @@ public final class RxStats {
     private final Map<Integer, Long> abortsSent;
     private final Map<Integer, Long> abortsReceived;
 
+    /**
+     * @param values indexed by {@link Counter#id()}, {@link Counter#maxId()} + 1 of them
+     */
     public RxStats(long[] values, Map<Integer, Long> abortsSent, Map<Integer, Long> abortsReceived) {
-        if (values.length != Counter.values().length) throw new IllegalArgumentException("one value per Counter");
+        if (values.length != Counter.maxId() + 1) throw new IllegalArgumentException("one value per Counter id");
         this.values = values.clone();
         this.abortsSent = Collections.unmodifiableMap(new TreeMap<>(abortsSent));
         this.abortsReceived = Collections.unmodifiableMap(new TreeMap<>(abortsReceived));
     }
 
     public long get(Counter counter) {
-        return values[counter.ordinal()];
+        return values[counter.id()];
     }
 
     /** ABORT packets sent, by abort code. */
@@ -35,7 +38,7 @@ public final class RxStats {
     public long drops() {
         long sum = 0;
         for (Counter c : Counter.values()) {
-            if (c.name().startsWith("DROP_")) sum += get(c);
+            if (c.kind() == Counter.Kind.DROP) sum += get(c);
         }
         return sum;
     }

@@ -36,6 +36,8 @@ import org.rxrpc.transport.wire.Wire;
  *       packet goes through the same path as a fresh one. Supply is tried before expiry.
  *   <li><b>Discard</b> ({@link #discardAll}): closing a service hands every call still charged to its
  *       owner's discard notifier exactly once, on the closing thread, whatever the I/O thread is doing.
+ *   <li><b>Drain</b> ({@link #startDrain}): the calls in progress of a closed service may finish within a
+ *       grace period while new calls get BUSY; what is left then is aborted with RX_RESTARTING.
  * </ol>
  */
 final class Accept {
@@ -48,6 +50,8 @@ final class Accept {
     private Input input;
     /** Kept packets over all services (I/O thread). */
     private int keptTotal;
+    /** Closed services still draining or answering BUSY (I/O thread; changes only when a service closes). */
+    private final java.util.List<Listener> draining = new java.util.ArrayList<>();
 
     Accept(Endpoint endpoint, Tables tables, Counters counters, Output output) {
         this.endpoint = endpoint;
@@ -110,6 +114,7 @@ final class Accept {
      */
     boolean newCall(
             Listener l, Peer peer, Connection conn, Header h, ByteBuffer b, int length, UdpAddress from, long now) {
+        if (l.isClosed()) return false; // draining: BUSY, the client retries
         Call call = supply(l, peer, conn, h, from, now);
         if (call == null) return false;
         input.firstPacket(call, b, length, now); // readable before the owner hears of the call
@@ -161,6 +166,7 @@ final class Accept {
         conn.channelCall[channel] = call;
         conn.channelCallNumber[channel] = callNumber;
         conn.activeCalls++;
+        call.listener.liveCalls++;
         tables.touch(conn);
         endpoint.addLive(call);
         counters.inc(Counter.CALLS_MADE_LIVE);
@@ -171,7 +177,7 @@ final class Accept {
     /** No call could be supplied: keep the packet for the next charge, or answer BUSY. */
     void keepOrBusy(Listener l, Header h, ByteBuffer b, int length, UdpAddress from, long now) {
         DeferredCalls d = l.deferred;
-        if (d != null) {
+        if (d != null && !l.isClosed()) {
             if (h.seq == 1 && d.holds(h.epoch, h.cid, h.callNumber, from)) {
                 counters.inc(Counter.DUPLICATE_DATA_RECEIVED); // a retransmission of a kept packet
                 return;
@@ -219,19 +225,6 @@ final class Accept {
         keptTotal = remaining;
     }
 
-    /** The service closed: its kept packets are answered as a closed service answers (I/O thread). */
-    void abortKept(Listener l) {
-        DeferredCalls d = l.deferred;
-        if (d == null) return;
-        while (d.count() > 0) {
-            kept.decode(d.oldestPacket(), 0);
-            output.sendRawAbort(kept, AbortCodes.RX_INVALID_OPERATION, d.oldestSource());
-            counters.inc(Counter.DEFERRED_CALLS_ABORTED);
-            d.removeOldest();
-            keptTotal--;
-        }
-    }
-
     // ---- 5. Discard: the closing thread ----
 
     /**
@@ -246,6 +239,76 @@ final class Accept {
             l.endpoint.countDiscard();
             l.discarded(call);
             call.release();
+        }
+    }
+
+    // ---- 6. Drain: the I/O thread, once a service is closed ----
+
+    /**
+     * A closed service stops being supplied at once; its calls in progress may finish within
+     * {@code graceMillis} while new calls for it get BUSY (clients retry, and a service listened on
+     * again serves them); then what is left is aborted with RX_RESTARTING, which a client can tell from a
+     * bad request. With no grace the service is gone at once and its kept packets get OpenAFS's raw abort.
+     */
+    void startDrain(Listener l, long graceMillis, long now) {
+        if (l.draining) return;
+        l.draining = true;
+        l.drainDeadline = now + graceMillis * 1_000_000L;
+        l.lingerUntil = l.drainDeadline;
+        answerKept(l, graceMillis > 0);
+        if (graceMillis == 0 || l.liveCalls == 0) finishDrain(l);
+        if (graceMillis == 0) {
+            endpoint.forget(l);
+        } else {
+            draining.add(l);
+            endpoint.timerAt(l.drainDeadline);
+        }
+    }
+
+    /** A server call of {@code l} ended (I/O thread). */
+    void callEnded(Listener l) {
+        l.liveCalls--;
+        if (l.draining && l.liveCalls == 0) l.drained.complete(null);
+    }
+
+    boolean draining() {
+        return !draining.isEmpty();
+    }
+
+    /** Ends drains whose grace period is over, and forgets services whose BUSY time is over. */
+    void tendDraining(long now) {
+        for (int i = draining.size() - 1; i >= 0; i--) {
+            Listener l = draining.get(i);
+            if (now - l.drainDeadline >= 0) finishDrain(l);
+            if (now - l.lingerUntil >= 0) {
+                endpoint.forget(l);
+                draining.remove(i);
+            } else {
+                endpoint.timerAt(l.lingerUntil);
+            }
+        }
+    }
+
+    private void finishDrain(Listener l) {
+        if (l.drained.isDone()) return;
+        endpoint.abortCallsOf(l, AbortCodes.RX_RESTARTING);
+        l.drained.complete(null);
+    }
+
+    /** The kept packets of a closed service: BUSY while it drains (they retry), else the raw abort. */
+    private void answerKept(Listener l, boolean busy) {
+        DeferredCalls d = l.deferred;
+        if (d == null) return;
+        while (d.count() > 0) {
+            kept.decode(d.oldestPacket(), 0);
+            if (busy) {
+                output.sendBusy(kept, d.oldestSource());
+            } else {
+                output.sendRawAbort(kept, AbortCodes.RX_INVALID_OPERATION, d.oldestSource());
+                counters.inc(Counter.DEFERRED_CALLS_ABORTED);
+            }
+            d.removeOldest();
+            keptTotal--;
         }
     }
 }

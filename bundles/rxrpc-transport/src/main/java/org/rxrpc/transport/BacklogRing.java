@@ -13,7 +13,7 @@ import java.lang.invoke.VarHandle;
  * stuck can take the remaining items itself: each item is taken exactly once, by one side or the other.
  */
 final class BacklogRing<T> {
-    static final int SIZE = 32;
+    static final int SIZE = org.rxrpc.api.RxEndpoint.MAX_BACKLOG; // a power of two
     private static final VarHandle HEAD;
     private static final VarHandle TAIL;
     private static final VarHandle SLOTS = MethodHandles.arrayElementVarHandle(Object[].class);

@@ -1,5 +1,7 @@
 package org.rxrpc.transport;
 
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.net.InetSocketAddress;
@@ -12,6 +14,8 @@ import org.rxrpc.api.CallState;
 import org.rxrpc.api.ReceiveNotifier;
 import org.rxrpc.api.RxCall;
 import org.rxrpc.api.RxCallAbortedException;
+import org.rxrpc.api.RxMessageTooLongException;
+import org.rxrpc.api.RxTimeoutException;
 import org.rxrpc.transport.io.UdpAddress;
 import org.rxrpc.transport.wire.Wire;
 
@@ -186,6 +190,18 @@ final class Call implements RxCall {
 
     @Override
     public void send(ByteBuffer data, boolean last) throws InterruptedException {
+        sendFrom(data, null, 0, data.remaining(), last);
+    }
+
+    @Override
+    public void send(byte[] data, int offset, int length, boolean last) throws InterruptedException {
+        java.util.Objects.checkFromIndexSize(offset, length, data.length);
+        sendFrom(null, data, offset, length, last);
+    }
+
+    /** Copies from {@code buffer} (if not null) or {@code array} straight into packet buffers. */
+    private void sendFrom(ByteBuffer buffer, byte[] array, int offset, int length, boolean last)
+            throws InterruptedException {
         endpoint.checkNotIoThread();
         if (txLastQueued) throw new IllegalStateException("the last byte of this side's message was already sent");
         CallState s = state;
@@ -193,16 +209,20 @@ final class Call implements RxCall {
             throw new IllegalStateException("a server call can send its reply only after its whole request arrived");
         }
         throwIfEnded();
-        while (data.hasRemaining()) {
+        int left = length;
+        while (left > 0) {
             if (txPartial == null) startPacket();
             if (txPartial.length == Wire.JUMBO_DATA_SIZE) {
                 // Full: it is not the last packet, since more bytes follow.
                 publish(txPartial, txPartialSeq, false);
                 startPacket();
             }
-            int n = Math.min(data.remaining(), Wire.JUMBO_DATA_SIZE - txPartial.length);
-            data.get(txPartial.data, txPartial.length, n);
+            int n = Math.min(left, Wire.JUMBO_DATA_SIZE - txPartial.length);
+            if (buffer != null) buffer.get(txPartial.data, txPartial.length, n);
+            else System.arraycopy(array, offset, txPartial.data, txPartial.length, n);
             txPartial.length += n;
+            offset += n;
+            left -= n;
         }
         if (last) {
             if (txPartial == null) startPacket();
@@ -241,13 +261,27 @@ final class Call implements RxCall {
 
     @Override
     public int receive(ByteBuffer dst, long timeout, TimeUnit unit) throws InterruptedException {
+        if (!dst.hasRemaining()) throw new IllegalArgumentException("no room in the buffer to receive into");
+        return receiveInto(dst, null, 0, dst.remaining(), unit.toNanos(timeout));
+    }
+
+    @Override
+    public int receive(byte[] dst, int offset, int length, long timeout, TimeUnit unit) throws InterruptedException {
+        java.util.Objects.checkFromIndexSize(offset, length, dst.length);
+        if (length == 0) throw new IllegalArgumentException("no room in the array to receive into");
+        return receiveInto(null, dst, offset, length, unit.toNanos(timeout));
+    }
+
+    /** Copies into {@code buffer} (if not null) or {@code array}, waiting up to the timeout for bytes. */
+    private int receiveInto(ByteBuffer buffer, byte[] array, int offset, int length, long timeoutNanos)
+            throws InterruptedException {
         endpoint.checkNotIoThread();
-        long deadline = System.nanoTime() + unit.toNanos(timeout);
+        long deadline = System.nanoTime() + timeoutNanos;
         int copied = 0;
         while (true) {
             if (rxCurrent != null) {
-                copied += copyOut(dst);
-                if (!dst.hasRemaining()) return copied;
+                copied += copyOut(buffer, array, offset + copied, length - copied);
+                if (copied == length) return copied;
             }
             int seq = rxConsumed + 1;
             if (seq - rxDelivered <= 0) {
@@ -278,11 +312,12 @@ final class Call implements RxCall {
     }
 
     /** Copies from the current packet; when it is used up, frees it and advances rxConsumed. */
-    private int copyOut(ByteBuffer dst) {
+    private int copyOut(ByteBuffer buffer, byte[] array, int offset, int length) {
         int copied = 0;
-        while (rxCurrent != null && dst.hasRemaining()) {
-            int n = Math.min(dst.remaining(), rxCurrent.length - rxCurrentOffset);
-            dst.put(rxCurrent.data, rxCurrentOffset, n);
+        while (rxCurrent != null && copied < length) {
+            int n = Math.min(length - copied, rxCurrent.length - rxCurrentOffset);
+            if (buffer != null) buffer.put(rxCurrent.data, rxCurrentOffset, n);
+            else System.arraycopy(rxCurrent.data, rxCurrentOffset, array, offset + copied, n);
             rxCurrentOffset += n;
             copied += n;
             if (rxCurrentOffset == rxCurrent.length) {
@@ -302,6 +337,39 @@ final class Call implements RxCall {
             packetConsumed();
         }
         return copied;
+    }
+
+    @Override
+    public byte[] receiveMessage(int maxBytes, long timeout, TimeUnit unit) throws InterruptedException {
+        if (maxBytes < 0) throw new IllegalArgumentException("maxBytes must not be negative: " + maxBytes);
+        long deadline = System.nanoTime() + unit.toNanos(timeout);
+        byte[] out = new byte[Math.min(maxBytes + 1, 4096)];
+        int n = 0;
+        while (true) {
+            if (n == out.length) {
+                if (n > maxBytes) {
+                    abort(client ? AbortCodes.RXGEN_CC_UNMARSHAL : AbortCodes.RXGEN_SS_UNMARSHAL);
+                    throw new RxMessageTooLongException(maxBytes);
+                }
+                out = java.util.Arrays.copyOf(out, (int) Math.min((long) maxBytes + 1, 2L * out.length));
+            }
+            long left = deadline - System.nanoTime();
+            if (left <= 0)
+                throw new RxTimeoutException("message not complete within " + unit.toMillis(timeout) + " ms");
+            int got = receiveInto(null, out, n, out.length - n, left);
+            if (got < 0) return n == out.length ? out : java.util.Arrays.copyOf(out, n);
+            n += got;
+        }
+    }
+
+    @Override
+    public InputStream inputStream() {
+        return new CallInputStream(this);
+    }
+
+    @Override
+    public OutputStream outputStream() {
+        return new CallOutputStream(this);
     }
 
     private void packetConsumed() {

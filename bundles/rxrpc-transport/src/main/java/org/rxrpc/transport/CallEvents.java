@@ -207,7 +207,9 @@ final class CallEvents {
             conn.lastActiveNanos = System.nanoTime();
         }
         transmitter.releaseAll(call);
+        boolean wasLive = call.onLiveList;
         endpoint.removeLive(call);
+        if (wasLive && !call.client && call.listener != null) endpoint.serverCallEnded(call.listener);
         switch (finalState) {
             case SUCCEEDED:
                 counters.inc(Counter.CALLS_SUCCEEDED);

@@ -8,7 +8,7 @@ import org.rxrpc.transport.util.LongHashMap;
 
 /** The endpoint's counters. Written only by the I/O thread; snapshots are taken on it too. */
 final class Counters {
-    private final long[] values = new long[Counter.values().length];
+    private final long[] values = new long[Counter.maxId() + 1];
     private final LongHashMap<long[]> abortsSent = new LongHashMap<>(16);
     private final LongHashMap<long[]> abortsReceived = new LongHashMap<>(16);
     private final int[] sentCodes = new int[64];
@@ -17,15 +17,15 @@ final class Counters {
     private int receivedCodeCount;
 
     void inc(Counter c) {
-        values[c.ordinal()]++;
+        values[c.id()]++;
     }
 
     void add(Counter c, long n) {
-        values[c.ordinal()] += n;
+        values[c.id()] += n;
     }
 
     long get(Counter c) {
-        return values[c.ordinal()];
+        return values[c.id()];
     }
 
     void abortSent(int code) {
@@ -51,7 +51,7 @@ final class Counters {
 
     RxStats snapshot(long ioThreadAllocatedBytes) {
         long[] copy = values.clone();
-        copy[Counter.IO_THREAD_ALLOCATED_BYTES.ordinal()] = ioThreadAllocatedBytes;
+        copy[Counter.IO_THREAD_ALLOCATED_BYTES.id()] = ioThreadAllocatedBytes;
         return new RxStats(
                 copy,
                 toMap(abortsSent, sentCodes, sentCodeCount),

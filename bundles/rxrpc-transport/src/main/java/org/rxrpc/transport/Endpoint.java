@@ -150,6 +150,21 @@ final class Endpoint implements RxEndpoint {
     }
 
     @Override
+    public byte[] call(InetSocketAddress server, int serviceId, byte[] request, int maxReplyBytes, CallOptions options)
+            throws InterruptedException {
+        CallOptions o = options == null ? CallOptions.DEFAULT : options;
+        RxCall call = newCall(server, serviceId, o, null);
+        try {
+            call.send(request, 0, request.length, true);
+            // The deadline (or the dead time) ends the call; this wait only has to outlast it.
+            long waitMillis = o.hardTimeoutMillis() > 0 ? o.hardTimeoutMillis() + 1000 : TimeUnit.DAYS.toMillis(365);
+            return call.receiveMessage(maxReplyBytes, waitMillis, TimeUnit.MILLISECONDS);
+        } finally {
+            call.close();
+        }
+    }
+
+    @Override
     public RxStats stats() {
         long allocated = ioThreadAllocatedBytes();
         if (!ioThread.isAlive()) return counters.snapshot(allocated);
@@ -173,7 +188,7 @@ final class Endpoint implements RxEndpoint {
             open = new ArrayList<>(listeners);
         }
         long waitNanos = TimeUnit.SECONDS.toNanos(Listener.DEFAULT_CLOSE_WAIT_SECONDS);
-        for (Listener l : open) l.close(waitNanos, TimeUnit.NANOSECONDS); // never throws; discards first
+        for (Listener l : open) l.closeNow(waitNanos); // no grace: the endpoint goes; discards first
         CompletableFuture<Void> stopped = new CompletableFuture<>();
         submit(() -> {
             for (Call c = liveList; c != null; ) {
@@ -277,36 +292,46 @@ final class Endpoint implements RxEndpoint {
         if (closed) throw new IllegalStateException("endpoint " + localAddress + " is closed");
         synchronized (listeners) {
             for (Listener other : listeners) {
-                if (other.serviceId == l.serviceId) {
+                if (other.serviceId == l.serviceId && !other.isClosed()) {
                     throw new IllegalStateException(
                             "service " + l.serviceId + " is already listened on at " + localAddress);
                 }
             }
+            // A closed one still draining answers BUSY until now; the new one takes its calls from here.
+            listeners.removeIf(other -> other.serviceId == l.serviceId);
             listeners.add(l);
             listenerArray = listeners.toArray(new Listener[0]);
         }
     }
 
+    /** I/O thread: a drained service's BUSY time is over: new calls for it now meet an unknown service. */
+    void forget(Listener l) {
+        synchronized (listeners) {
+            if (listeners.remove(l)) listenerArray = listeners.toArray(new Listener[0]);
+        }
+    }
+
     /**
-     * Stops offering a service: the I/O thread drops it, aborts its calls in progress and answers its kept
-     * first packets as a closed service. The future completes once that is done.
+     * Stops offering a service: the I/O thread drains it (see {@link Accept#startDrain}). The future
+     * completes once its calls in progress are done, or aborted at the end of the grace period.
      */
-    CompletableFuture<Void> unregister(Listener l) {
-        CompletableFuture<Void> done = new CompletableFuture<>();
-        submit(() -> {
-            synchronized (listeners) {
-                listeners.remove(l);
-                listenerArray = listeners.toArray(new Listener[0]);
-            }
-            for (Call c = liveList; c != null; ) {
-                Call next = c.nextLive;
-                if (c.listener == l) events.abortLocally(c, AbortCodes.RX_INVALID_OPERATION, true);
-                c = next;
-            }
-            accept.abortKept(l);
-            done.complete(null);
-        });
-        return done;
+    CompletableFuture<Void> drain(Listener l, long graceMillis) {
+        submit(() -> accept.startDrain(l, graceMillis, System.nanoTime()));
+        return l.drained;
+    }
+
+    /** I/O thread: a server call of {@code l} ended. */
+    void serverCallEnded(Listener l) {
+        accept.callEnded(l);
+    }
+
+    /** I/O thread: aborts the server calls of {@code l} still in progress. */
+    void abortCallsOf(Listener l, int code) {
+        for (Call c = liveList; c != null; ) {
+            Call next = c.nextLive;
+            if (c.listener == l) events.abortLocally(c, code, true);
+            c = next;
+        }
     }
 
     /** The server connections held now (read on the I/O thread; -1 if it does not answer). */
@@ -349,6 +374,7 @@ final class Endpoint implements RxEndpoint {
                 // we sleep, so a charge made meanwhile cannot be missed (see Accept.charge).
                 if (replayWanted) replayWanted = false;
                 if (accept.keptTotal() > 0) accept.replay(listenerArray, now);
+                if (accept.draining()) accept.tendDraining(now);
                 if (n == RECEIVE_BATCH || !callQueue.isEmpty() || !commands.isEmpty() || replayWanted) {
                     continue;
                 }
@@ -461,10 +487,11 @@ final class Endpoint implements RxEndpoint {
         call.nextLive = null;
     }
 
+    /** The service listened on for {@code serviceId}: open, or closed and still draining; else null. */
     Listener listener(int serviceId) {
         Listener[] ls = listenerArray;
         for (Listener l : ls) {
-            if (l.serviceId == serviceId && !l.isClosed()) return l;
+            if (l.serviceId == serviceId) return l;
         }
         return null;
     }

@@ -27,8 +27,19 @@ abstract class Listener {
     final Set<Long> idsInUse = new HashSet<>();
 
     private volatile boolean closed;
-    /** Completes once the I/O thread has let go of the service. Guarded by chargeLock. */
-    private CompletableFuture<Void> letGo;
+    /** Completes once the service's calls in progress are done (or aborted at the end of the drain). */
+    final CompletableFuture<Void> drained = new CompletableFuture<>();
+    /** Set when close() started the drain. Guarded by chargeLock. */
+    private boolean drainStarted;
+
+    // ---- I/O thread state ----
+    /** Server calls of this service made live and not yet complete. */
+    int liveCalls;
+    /** Closed: no more supply; new calls get BUSY until lingerUntil, then the service is forgotten. */
+    boolean draining;
+
+    long drainDeadline;
+    long lingerUntil;
 
     Listener(Endpoint endpoint, int serviceId, int backlogMax) {
         if (serviceId < 1 || serviceId > 65535) {
@@ -77,37 +88,49 @@ abstract class Listener {
     }
 
     public void close() {
-        close(DEFAULT_CLOSE_WAIT_SECONDS, TimeUnit.SECONDS);
+        long grace = endpoint.options.serviceDrainMillis();
+        close(grace + TimeUnit.SECONDS.toMillis(DEFAULT_CLOSE_WAIT_SECONDS), TimeUnit.MILLISECONDS);
     }
 
     /**
-     * Stops the service. The I/O thread stops offering it at once (it checks {@link #isClosed}), every
-     * call still charged is discarded here and now (the rings let either side take a call, never both),
-     * and then we wait, bounded, for the I/O thread to abort the service's calls in progress.
+     * Stops the service. No charge gets in after this, and the I/O thread supplies no more calls from it
+     * (it checks {@link #isClosed}); every call still charged is discarded here and now (the rings let
+     * either side take a call, never both). The I/O thread then drains the service: its calls in
+     * progress may finish within the endpoint's serviceDrainMillis, new calls get BUSY meanwhile (the
+     * clients retry: a restarted service serves them), and what is left at the end is aborted with
+     * RX_RESTARTING. We wait, bounded, for the calls in progress.
      */
     public boolean close(long timeout, TimeUnit unit) {
-        CompletableFuture<Void> wait;
+        return close(endpoint.options.serviceDrainMillis(), unit.toNanos(timeout));
+    }
+
+    /** The endpoint is closing: no grace period. */
+    boolean closeNow(long timeoutNanos) {
+        return close(0, timeoutNanos);
+    }
+
+    private boolean close(long graceMillis, long timeoutNanos) {
         boolean first = false;
         synchronized (chargeLock) {
-            if (letGo == null) {
+            if (!drainStarted) {
+                drainStarted = true;
                 closed = true; // no charge gets in after this
                 first = true;
-                letGo = endpoint.unregister(this);
             }
-            wait = letGo;
         }
         if (first) {
             Accept.discardAll(this);
             drainWaiting();
+            endpoint.drain(this, graceMillis);
         }
-        boolean done = endpoint.await(wait, unit.toNanos(timeout));
+        boolean done = endpoint.await(drained, timeoutNanos);
         if (!done) {
             LOG.warn(
-                    "service {} on {} closed and its charged calls discarded, but the I/O thread did not let go"
-                            + " within {} ms (a notifier blocking it?): its calls in progress end when it does",
+                    "service {} on {} closed and its charged calls discarded, but its calls in progress did not end"
+                            + " within {} ms (a notifier blocking the I/O thread?): they end when it gets to them",
                     serviceId,
                     endpoint.localAddress(),
-                    unit.toMillis(timeout));
+                    TimeUnit.NANOSECONDS.toMillis(timeoutNanos));
         }
         return done;
     }

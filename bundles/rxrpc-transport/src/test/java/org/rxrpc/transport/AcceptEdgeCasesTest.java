@@ -30,9 +30,12 @@ class AcceptEdgeCasesTest {
     private static final int SERVICE = 4646;
 
     @Test
-    void aKeptFirstPacketOfAServiceThatClosesIsAnsweredWithTheClosedServiceAbort() throws Exception {
-        try (RxEndpoint server =
-                        new RxTransportImpl().open(EndpointOptions.defaults().withNewCallDeferMillis(10_000));
+    void aKeptFirstPacketOfAServiceClosedWithoutDrainIsAnsweredWithTheClosedServiceAbort() throws Exception {
+        EndpointOptions noDrain = EndpointOptions.builder()
+                .newCallDeferMillis(10_000)
+                .serviceDrainMillis(0)
+                .build();
+        try (RxEndpoint server = new RxTransportImpl().open(noDrain);
                 RawRxSocket raw = RawRxSocket.open()) {
             RxService s = server.listen(SERVICE, 2, (svc, call, id) -> {}, (call, id) -> {});
             int epoch = 0x8000_1234;

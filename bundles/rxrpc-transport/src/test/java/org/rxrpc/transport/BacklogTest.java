@@ -48,7 +48,11 @@ class BacklogTest {
     @BeforeEach
     void open() {
         // The seed's behaviour: an empty backlog answers BUSY at once (deferral is tested separately).
-        server = new RxTransportImpl().open(EndpointOptions.defaults().withNewCallDeferMillis(0));
+        server = new RxTransportImpl()
+                .open(EndpointOptions.builder()
+                        .newCallDeferMillis(0)
+                        .serviceDrainMillis(300)
+                        .build());
         client = new RxTransportImpl().open(EndpointOptions.defaults());
     }
 
@@ -150,9 +154,9 @@ class BacklogTest {
         assertEquals(4, unique.size());
         unique.add(live.userCallId());
         assertEquals(Set.of(100L, 101L, 102L, 103L, 104L), unique);
-        // The call in progress was aborted towards the client with a defined code.
+        // The call in progress, never answered, was aborted at the end of the drain with a defined code.
         assertThrows(RxCallAbortedException.class, () -> TestCalls.readAll(c1, 10));
-        assertEquals(AbortCodes.RX_INVALID_OPERATION, c1.abortCode());
+        assertEquals(AbortCodes.RX_RESTARTING, c1.abortCode());
         assertThrows(ServiceClosedException.class, () -> s.charge(200, (c, x) -> {}, null));
     }
 

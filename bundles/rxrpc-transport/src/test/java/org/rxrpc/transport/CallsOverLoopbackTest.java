@@ -27,20 +27,22 @@ import org.rxrpc.api.RxEndpoint;
 import org.rxrpc.api.RxStats;
 import org.rxrpc.rxperf.Rxperf;
 import org.rxrpc.rxperf.RxperfClient;
-import org.rxrpc.rxperf.RxperfServer;
+import org.rxrpc.rxperf.RxperfHandler;
+import org.rxrpc.service.ServiceHost;
 
 /** Our client against our server over real UDP on loopback, byte-exact in both directions. */
 @Timeout(value = 300, unit = TimeUnit.SECONDS)
 class CallsOverLoopbackTest {
     private RxEndpoint serverEndpoint;
     private RxEndpoint clientEndpoint;
-    private RxperfServer server;
+    private ServiceHost server;
 
     @BeforeEach
     void start() {
         serverEndpoint = new RxTransportImpl().open(EndpointOptions.defaults());
         clientEndpoint = new RxTransportImpl().open(EndpointOptions.defaults());
-        server = RxperfServer.start(serverEndpoint, 32, 256, true);
+        server =
+                ServiceHost.serve(serverEndpoint, Rxperf.SERVICE_ID, 32, 256, "rxperf-worker", new RxperfHandler(true));
     }
 
     @AfterEach

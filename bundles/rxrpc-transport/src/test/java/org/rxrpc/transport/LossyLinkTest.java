@@ -18,7 +18,8 @@ import org.rxrpc.api.RxEndpoint;
 import org.rxrpc.api.RxStats;
 import org.rxrpc.rxperf.Rxperf;
 import org.rxrpc.rxperf.RxperfClient;
-import org.rxrpc.rxperf.RxperfServer;
+import org.rxrpc.rxperf.RxperfHandler;
+import org.rxrpc.service.ServiceHost;
 import org.rxrpc.transport.testutil.LossyUdpRelay;
 
 /**
@@ -32,7 +33,8 @@ class LossyLinkTest {
     void everyCallEndsByteExactThroughTenPercentLossDuplicationAndReordering() throws Exception {
         try (RxEndpoint server = new RxTransportImpl().open(EndpointOptions.defaults());
                 RxEndpoint client = new RxTransportImpl().open(EndpointOptions.defaults());
-                RxperfServer rxperf = RxperfServer.start(server, 32, 64, true);
+                ServiceHost rxperf =
+                        ServiceHost.serve(server, Rxperf.SERVICE_ID, 32, 64, "rxperf-worker", new RxperfHandler(true));
                 LossyUdpRelay relay = LossyUdpRelay.start(server.localAddress(), 20261128L, 0.10, 0.10, 0.10)) {
             long[] sizes = {0, 4, 1412, 1413, 6000, 70_000, 300_000, 1 << 20};
             int calls = 48;

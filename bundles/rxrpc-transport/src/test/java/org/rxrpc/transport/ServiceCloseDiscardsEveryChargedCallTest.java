@@ -32,7 +32,8 @@ class ServiceCloseDiscardsEveryChargedCallTest {
 
     @Test
     void aNotifierBlockingTheIoThreadDelaysNoDiscard() throws Exception {
-        Endpoint server = (Endpoint) new RxTransportImpl().open(EndpointOptions.defaults());
+        Endpoint server = (Endpoint) new RxTransportImpl()
+                .open(EndpointOptions.builder().serviceDrainMillis(200).build());
         Endpoint client = (Endpoint) new RxTransportImpl().open(EndpointOptions.defaults());
         CountDownLatch inNotifier = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);

@@ -24,7 +24,8 @@ import org.rxrpc.api.RxEndpoint;
 import org.rxrpc.api.RxService;
 import org.rxrpc.rxperf.Rxperf;
 import org.rxrpc.rxperf.RxperfClient;
-import org.rxrpc.rxperf.RxperfServer;
+import org.rxrpc.rxperf.RxperfHandler;
+import org.rxrpc.service.ServiceHost;
 import org.rxrpc.transport.testutil.RawPacket;
 import org.rxrpc.transport.testutil.RawRxSocket;
 
@@ -99,7 +100,8 @@ class TimeoutsTest {
     void idleConnectionsAndPeersAreReaped() throws Exception {
         try (RxEndpoint server = new RxTransportImpl().open(SHORT);
                 RxEndpoint client = new RxTransportImpl().open(SHORT);
-                RxperfServer rxperf = RxperfServer.start(server, 4, 4, true)) {
+                ServiceHost rxperf =
+                        ServiceHost.serve(server, Rxperf.SERVICE_ID, 4, 4, "rxperf-worker", new RxperfHandler(true))) {
             new RxperfClient(client, server.localAddress(), CallOptions.DEFAULT).call(Rxperf.OP_RPC, 10, 10, true);
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
             while (System.nanoTime() < deadline

@@ -30,7 +30,8 @@ import org.rxrpc.api.RxService;
 import org.rxrpc.api.RxStats;
 import org.rxrpc.rxperf.Rxperf;
 import org.rxrpc.rxperf.RxperfClient;
-import org.rxrpc.rxperf.RxperfServer;
+import org.rxrpc.rxperf.RxperfHandler;
+import org.rxrpc.service.ServiceHost;
 import org.rxrpc.transport.testutil.Captures;
 import org.rxrpc.transport.testutil.PcapReader.UdpDatagram;
 import org.rxrpc.transport.testutil.RawPacket;
@@ -72,7 +73,8 @@ class WireBehaviourTest {
 
     @Test
     void ourServerAnswersAnOpenAfsRequestWithExactlyTheBytesOpenAfsSent() throws Exception {
-        try (RxperfServer server = RxperfServer.start(endpoint, 4, 4, false)) {
+        try (ServiceHost server =
+                ServiceHost.serve(endpoint, Rxperf.SERVICE_ID, 4, 4, "rxperf-worker", new RxperfHandler(false))) {
             awaitCharged(server);
             raw.send(endpoint.localAddress(), capture(Captures.A_SINGLE_RPC, 0));
             byte[] reply = raw.receive(WAIT);
@@ -87,7 +89,7 @@ class WireBehaviourTest {
         }
     }
 
-    private static void awaitCharged(RxperfServer server) throws InterruptedException {
+    private static void awaitCharged(ServiceHost server) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
         while (server.service().chargedCalls() == 0 && System.nanoTime() < deadline) Thread.sleep(1);
         assertTrue(server.service().chargedCalls() > 0, "the worker charged the backlog");
@@ -215,7 +217,8 @@ class WireBehaviourTest {
 
     @Test
     void malformedAndRandomDatagramsAreCountedAndDroppedAndServiceGoesOn() throws Exception {
-        try (RxperfServer server = RxperfServer.start(endpoint, 4, 4, true)) {
+        try (ServiceHost server =
+                ServiceHost.serve(endpoint, Rxperf.SERVICE_ID, 4, 4, "rxperf-worker", new RxperfHandler(true))) {
             awaitCharged(server);
             int epoch = 0x81234567;
             int cid = 0x00001000;

@@ -13,7 +13,9 @@ import org.rxrpc.api.EndpointOptions;
 import org.rxrpc.api.RxEndpoint;
 import org.rxrpc.api.RxStats;
 import org.rxrpc.itests.interop.OpenAfsPeers.ClientResult;
-import org.rxrpc.rxperf.RxperfServer;
+import org.rxrpc.rxperf.Rxperf;
+import org.rxrpc.rxperf.RxperfHandler;
+import org.rxrpc.service.ServiceHost;
 import org.rxrpc.transport.RxTransportImpl;
 
 /**
@@ -25,7 +27,7 @@ class OpenAfsClientToOurRxperfServerTest {
     private static final Duration CLIENT_TIMEOUT = Duration.ofSeconds(60);
 
     private RxEndpoint endpoint;
-    private RxperfServer server;
+    private ServiceHost server;
     private int port;
 
     @BeforeEach
@@ -33,7 +35,7 @@ class OpenAfsClientToOurRxperfServerTest {
         OpenAfsPeers.require();
         endpoint = new RxTransportImpl().open(EndpointOptions.defaults().withBind(OpenAfsPeers.LOOPBACK, 0));
         port = endpoint.localAddress().getPort();
-        server = RxperfServer.start(endpoint, 8, 16, true);
+        server = ServiceHost.serve(endpoint, Rxperf.SERVICE_ID, 8, 16, "rxperf-worker", new RxperfHandler(true));
     }
 
     @AfterEach

@@ -34,7 +34,7 @@ class OpenAfsFileServerCallBackReachesOurCacheManagerTest {
 
     private final List<Recorded> recorded = new CopyOnWriteArrayList<>();
     private RxEndpoint endpoint;
-    private CacheManagerServer server;
+    private org.rxrpc.service.ServiceHost server;
     private int port;
 
     @BeforeEach
@@ -42,7 +42,7 @@ class OpenAfsFileServerCallBackReachesOurCacheManagerTest {
         OpenAfsPeers.require();
         endpoint = new RxTransportImpl().open(EndpointOptions.defaults().withBind(OpenAfsPeers.LOOPBACK, 0));
         port = endpoint.localAddress().getPort();
-        server = CacheManagerServer.start(endpoint, 16, 4, new CacheManager() {
+        server = CacheManagerServer.serve(endpoint, 16, 4, new CacheManager() {
             @Override
             public void callBack(InetSocketAddress from, List<AFSFid> fids, List<AFSCallBack> callBacks) {
                 recorded.add(new Recorded(

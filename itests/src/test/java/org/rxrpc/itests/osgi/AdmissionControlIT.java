@@ -106,7 +106,7 @@ public class AdmissionControlIT extends RxOsgiTestSupport {
         Map<Integer, AtomicInteger> abortCodes = new ConcurrentHashMap<>();
         AtomicBoolean done = new AtomicBoolean();
         AtomicLong maxLive = new AtomicLong();
-        AtomicInteger handlerThreadsSeen = new AtomicInteger(MAX_LIVE);
+        AtomicInteger handlerThreadsSeen = new AtomicInteger();
         try (DatagramSocket raw = new DatagramSocket(new InetSocketAddress(LOOPBACK, 0))) {
             raw.setSoTimeout(100);
             raw.setReceiveBufferSize(4 << 20);
@@ -140,7 +140,7 @@ public class AdmissionControlIT extends RxOsgiTestSupport {
                         while (!done.get()) {
                             maxLive.accumulateAndGet(live(serverEndpoint.stats()), Math::max);
                             int handlers = threadCount(prefixed(RXPERF_HANDLER_PREFIX));
-                            if (handlers != MAX_LIVE) handlerThreadsSeen.set(handlers);
+                            handlerThreadsSeen.accumulateAndGet(handlers, Math::max);
                             sleep(20);
                         }
                     },
@@ -192,7 +192,9 @@ public class AdmissionControlIT extends RxOsgiTestSupport {
                     received.getOrDefault(TYPE_BUSY, new AtomicInteger()).get() > 0);
             assertTrue("some of the flood went live: " + report, madeLive >= MAX_LIVE);
             assertTrue("never more than " + MAX_LIVE + " calls live: " + report, maxLive.get() <= MAX_LIVE);
-            assertEquals("handler threads stayed " + MAX_LIVE + ": " + report, MAX_LIVE, handlerThreadsSeen.get());
+            assertTrue(
+                    "handler threads (on demand) never more than " + MAX_LIVE + ": " + report,
+                    handlerThreadsSeen.get() >= 1 && handlerThreadsSeen.get() <= MAX_LIVE);
             assertEquals("every call made live ended by the idle timeout: " + report, madeLive, timeouts);
             assertTrue(
                     "the flooder got RX_CALL_TIMEOUT aborts: " + report,

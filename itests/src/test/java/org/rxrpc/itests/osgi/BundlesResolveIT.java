@@ -136,7 +136,7 @@ public class BundlesResolveIT extends RxOsgiTestSupport {
             System.setErr(original);
         }
         String out = captured.toString(StandardCharsets.UTF_8);
-        String expected = "rxperf (service 147) listening on udp 127.0.0.1:" + port;
+        String expected = "Rx service 147 (rxperf) listening on udp 127.0.0.1:" + port;
         if (!out.contains(expected))
             fail("the rxperf bundle's INFO line \"" + expected + "\" was not printed; got:\n" + out);
     }

@@ -70,7 +70,7 @@ public class CacheManagerBundleIT extends RxOsgiTestSupport {
         synchronized (CacheManagerBundleIT.class) {
             if (cmPort == 0) {
                 int port = freeUdpPort();
-                configure(CM_PID, java.util.Map.of("port", port));
+                configure(CM_PID, java.util.Map.of("rxrpc.port", port));
                 cmPort = port;
             }
         }

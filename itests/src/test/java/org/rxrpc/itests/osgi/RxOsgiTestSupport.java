@@ -49,7 +49,7 @@ import org.rxrpc.rxperf.Rxperf;
 import org.rxrpc.rxperf.RxperfClient;
 
 /**
- * What every OSGi test shares: the framework (Felix with SCR, Config Admin, slf4j-simple and the three
+ * What every OSGi test shares: the framework (Felix with SCR, Config Admin, slf4j-simple and the
  * rxrpc bundles from {@code file:} copies; the rxperf bundle installed but not started, so that a test
  * gives it a free port through Config Admin first), and helpers that look things up, wait with a bound,
  * configure, count threads and file descriptors, and make real rxperf calls.
@@ -88,6 +88,7 @@ public abstract class RxOsgiTestSupport {
                 fileBundle(dir, "org.apache.felix.scr.jar"),
                 fileBundle(dir, "rxrpc-api.jar"),
                 fileBundle(dir, "rxrpc-transport.jar"),
+                fileBundle(dir, "rxrpc-service-support.jar"),
                 // Started by the tests once Config Admin holds a free port for it (its default is 7009).
                 CoreOptions.bundle(fileUrl(dir, "rxperf-service.jar")).noStart());
     }
@@ -240,7 +241,17 @@ public abstract class RxOsgiTestSupport {
 
     /** Configures the rxperf bundle (port, backlog, live-call cap, verify). */
     void configureRxperf(int port, int backlog, int maxLiveCalls, boolean verify) {
-        configure(RXPERF_PID, Map.of("port", port, "backlog", backlog, "maxLiveCalls", maxLiveCalls, "verify", verify));
+        configure(
+                RXPERF_PID,
+                Map.of(
+                        "rxrpc.port",
+                        port,
+                        "rxrpc.backlog",
+                        backlog,
+                        "rxrpc.maxLiveCalls",
+                        maxLiveCalls,
+                        "verify",
+                        verify));
     }
 
     /** Configures, starts the rxperf bundle and waits until a real call is served. */

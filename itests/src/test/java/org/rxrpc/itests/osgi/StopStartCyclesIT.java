@@ -46,8 +46,10 @@ public class StopStartCyclesIT extends RxOsgiTestSupport {
     private static final long HEAP_SLACK = 16L << 20;
 
     private static final class Snapshot {
-        final int threads = Thread.getAllStackTraces().size();
         final int rxperfThreads = threadCount(prefixed(RXPERF_BSN));
+        /** Every thread but rxperf's handlers, which start on demand and end when idle. */
+        final int threads = Thread.getAllStackTraces().size() - threadCount(prefixed(RXPERF_HANDLER_PREFIX));
+
         final int ioThreads = threadCount(prefixed("rx-io-"));
         final int fds = openFileDescriptors();
         final int sockets = openSockets();
@@ -150,7 +152,7 @@ public class StopStartCyclesIT extends RxOsgiTestSupport {
                             () -> "cycle " + c + ": rxperf threads after start: " + threadNames(prefixed(RXPERF_BSN)),
                             5_000,
                             () -> threadCount(named(RXPERF_WORKER)) == 1
-                                    && threadCount(prefixed(RXPERF_HANDLER_PREFIX)) == MAX_LIVE);
+                                    && threadCount(prefixed(RXPERF_HANDLER_PREFIX)) <= MAX_LIVE);
                     if (cycle % 10 == 0) {
                         // Calls really run against the restarted service: wait for one to be served.
                         long before = client.served.get();
@@ -182,7 +184,9 @@ public class StopStartCyclesIT extends RxOsgiTestSupport {
             System.out.println(report);
 
             assertTrue("calls were served during the cycles: " + report, client.served.get() >= CYCLES / 10);
-            assertEquals("rxperf threads: " + report, 1 + MAX_LIVE, after.rxperfThreads);
+            assertTrue(
+                    "rxperf threads (its worker and at most " + MAX_LIVE + " handlers): " + report,
+                    after.rxperfThreads >= 1 && after.rxperfThreads <= 1 + MAX_LIVE);
             assertEquals("rx-io threads: " + report, baseline.ioThreads, after.ioThreads);
             assertTrue("threads: " + report, after.threads <= baseline.threads + 2);
             assertTrue("sockets: " + report, after.sockets <= baseline.sockets);
@@ -203,7 +207,7 @@ public class StopStartCyclesIT extends RxOsgiTestSupport {
             await(
                     "rxperf threads: " + threadNames(prefixed(RXPERF_BSN)),
                     10_000,
-                    () -> threadCount(prefixed(RXPERF_BSN)) == 1 + MAX_LIVE);
+                    () -> threadCount(prefixed(RXPERF_BSN)) <= 1 + MAX_LIVE);
             // Reaping runs once a second; dedicated client connections linger 2 s.
             sleep(Math.max(CONNECTION_IDLE_MILLIS, 2_000) + 1_500);
             // (the shared endpoint of the port, looked up while rxperf listens on it: the transport may

@@ -34,19 +34,20 @@ import org.rxrpc.api.CallState;
 import org.rxrpc.api.Counter;
 import org.rxrpc.api.DiscardNotifier;
 import org.rxrpc.api.NewCallNotifier;
-import org.rxrpc.api.NotifiersMissingException;
 import org.rxrpc.api.RxCall;
 import org.rxrpc.api.RxCallAbortedException;
 import org.rxrpc.api.RxEndpoint;
 import org.rxrpc.api.RxEndpoints;
 import org.rxrpc.api.RxService;
 import org.rxrpc.api.ServiceClosedException;
+import org.rxrpc.api.ServiceStatus;
 
 /**
- * Item 2: the transport's whiteboard. listen needs a NewCallNotifier and a DiscardNotifier registered
- * as services with rxrpc.service.id and rxrpc.port; with them a listened service charges and serves a
- * real call; when either goes away the transport closes the service, every charged call reaching the
- * discard notifier exactly once and a call in progress ending with RX_INVALID_OPERATION.
+ * The transport's whiteboard: a NewCallNotifier and a DiscardNotifier registered as services with
+ * rxrpc.service.id and rxrpc.port make the transport listen and hand the service to the new-call
+ * notifier; what prevents it is the service's reported state; when either goes away the transport closes
+ * the service, every charged call reaching the discard notifier exactly once and a call in progress
+ * ending with RX_RESTARTING after the drain.
  */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
@@ -97,52 +98,131 @@ public class WhiteboardIT extends RxOsgiTestSupport {
         return r;
     }
 
-    private static NotifiersMissingException expectRefused(RxEndpoints endpoints, int port) {
-        try {
-            RxService s = endpoints.listen(port, SERVICE_ID, 4);
-            s.close();
-            fail("listen without both notifiers must be refused");
-            return null;
-        } catch (NotifiersMissingException e) {
-            return e;
+    /** A notifier that also records the service the transport hands it. */
+    private static final class Recording implements NewCallNotifier {
+        final Notifiers n;
+        final BlockingQueue<RxService> listening = new LinkedBlockingQueue<>();
+        final BlockingQueue<RxService> closed = new LinkedBlockingQueue<>();
+
+        Recording(Notifiers n) {
+            this.n = n;
+        }
+
+        @Override
+        public void newCall(RxService service, RxCall call, long userCallId) {
+            n.newCall.newCall(service, call, userCallId);
+        }
+
+        @Override
+        public void listening(RxService service) {
+            listening.add(service);
+        }
+
+        @Override
+        public void closed(RxService service) {
+            closed.add(service);
+        }
+    }
+
+    private ServiceStatus status(int serviceId, int port) {
+        for (ServiceStatus s : endpoints().services()) {
+            if (s.serviceId() == serviceId && s.port() == port) return s;
+        }
+        return null;
+    }
+
+    private ServiceStatus awaitState(int serviceId, int port, ServiceStatus.State state) {
+        await(
+                () -> "service " + serviceId + " on " + port + " " + state + ": " + status(serviceId, port),
+                10_000,
+                () -> {
+                    ServiceStatus s = status(serviceId, port);
+                    return s != null && s.state() == state;
+                });
+        return status(serviceId, port);
+    }
+
+    @Test(timeout = 60_000)
+    public void theTransportListensOnceBothNotifiersAreThereAndHandsTheServiceOver() throws Exception {
+        endpoints();
+        int port = freeUdpPort();
+        Notifiers n = new Notifiers();
+        Recording rec = new Recording(n);
+
+        register(rec, SERVICE_ID, port);
+        ServiceStatus waiting = awaitState(SERVICE_ID, port, ServiceStatus.State.WAITING);
+        assertTrue(waiting.detail(), waiting.detail().contains("DiscardNotifier"));
+        // A discard notifier for another port, or another service, does not count.
+        register(n.discard, SERVICE_ID, port + 1);
+        register(n.discard, SERVICE_ID + 1, port);
+        sleep(200);
+        assertEquals(ServiceStatus.State.WAITING, status(SERVICE_ID, port).state());
+        assertTrue(rec.listening.isEmpty());
+
+        Dictionary<String, Object> withBacklog = props(SERVICE_ID, port);
+        withBacklog.put(RxEndpoints.BACKLOG, 3);
+        registrations.add(context.registerService(DiscardNotifier.class, n.discard, withBacklog));
+        RxService s = rec.listening.poll(10, TimeUnit.SECONDS);
+        assertNotNull("the transport listened and handed the service over", s);
+        assertEquals(SERVICE_ID, s.serviceId());
+        assertEquals(3, s.backlog());
+        ServiceStatus listening = awaitState(SERVICE_ID, port, ServiceStatus.State.LISTENING);
+        assertEquals(port, listening.boundTo().getPort());
+    }
+
+    @Test(timeout = 60_000)
+    public void notifierPropertiesGivenAsTextAreTakenAndBadOnesAreIgnored() throws Exception {
+        endpoints();
+        int port = freeUdpPort();
+        Notifiers n = new Notifiers();
+        Recording rec = new Recording(n);
+        registrations.add(context.registerService(
+                NewCallNotifier.class, rec, props(String.valueOf(SERVICE_ID), String.valueOf(port))));
+        registrations.add(context.registerService(
+                DiscardNotifier.class, n.discard, props(String.valueOf(SERVICE_ID), String.valueOf(port))));
+        assertNotNull("text properties (as .cfg files give them) work", rec.listening.poll(10, TimeUnit.SECONDS));
+
+        int other = freeUdpPort();
+        Recording bad = new Recording(n);
+        registrations.add(context.registerService(NewCallNotifier.class, bad, props(SERVICE_ID, "no port")));
+        registrations.add(context.registerService(DiscardNotifier.class, n.discard, props(SERVICE_ID, "no port")));
+        registrations.add(context.registerService(NewCallNotifier.class, bad, props(SERVICE_ID, 70000)));
+        sleep(300);
+        assertTrue("a notifier with a bad port is not listened with", bad.listening.isEmpty());
+        assertEquals(null, status(SERVICE_ID, other));
+    }
+
+    @Test(timeout = 60_000)
+    public void aPortSomeoneElseHoldsIsReportedAsFailedAndNeverAsListening() throws Exception {
+        endpoints();
+        try (java.net.DatagramSocket taken = new java.net.DatagramSocket(
+                new java.net.InetSocketAddress(java.net.InetAddress.getByName(LOOPBACK), 0))) {
+            int port = taken.getLocalPort();
+            Notifiers n = new Notifiers();
+            Recording rec = new Recording(n);
+            register(rec, SERVICE_ID, port);
+            register(n.discard, SERVICE_ID, port);
+            ServiceStatus failed = awaitState(SERVICE_ID, port, ServiceStatus.State.FAILED);
+            assertTrue(failed.detail(), failed.detail().contains("cannot bind"));
+            assertTrue(rec.listening.isEmpty());
         }
     }
 
     @Test(timeout = 60_000)
-    public void listenIsRefusedUntilBothNotifiersAreRegisteredForThatServiceAndPort() {
+    public void aServiceAlreadyListenedOnDirectlyIsReportedAsFailed() throws Exception {
         RxEndpoints endpoints = endpoints();
         int port = freeUdpPort();
-        Notifiers n = new Notifiers();
-
-        NotifiersMissingException none = expectRefused(endpoints, port);
-        assertTrue(none.getMessage(), none.getMessage().contains("NewCallNotifier"));
-
-        register(n.newCall, SERVICE_ID, port);
-        NotifiersMissingException noDiscard = expectRefused(endpoints, port);
-        assertTrue(noDiscard.getMessage(), noDiscard.getMessage().contains("DiscardNotifier"));
-
-        // A discard notifier for another port, or another service, does not count.
-        register(n.discard, SERVICE_ID, port + 1);
-        register(n.discard, SERVICE_ID + 1, port);
-        expectRefused(endpoints, port);
-
-        register(n.discard, SERVICE_ID, port);
-        RxService s = endpoints.listen(port, SERVICE_ID, 4);
-        assertEquals(SERVICE_ID, s.serviceId());
-        assertEquals(4, s.backlog());
-        s.close();
-    }
-
-    @Test(timeout = 60_000)
-    public void notifiersWithoutIntegerPropertiesAreIgnored() {
-        RxEndpoints endpoints = endpoints();
-        int port = freeUdpPort();
-        Notifiers n = new Notifiers();
-        registrations.add(context.registerService(
-                NewCallNotifier.class, n.newCall, props(String.valueOf(SERVICE_ID), String.valueOf(port))));
-        registrations.add(context.registerService(
-                DiscardNotifier.class, n.discard, props(String.valueOf(SERVICE_ID), String.valueOf(port))));
-        expectRefused(endpoints, port);
+        Notifiers direct = new Notifiers();
+        RxService mine = endpoints.endpoint(port).listen(SERVICE_ID, 2, direct.newCall, direct.discard);
+        try {
+            Notifiers n = new Notifiers();
+            register(n.newCall, SERVICE_ID, port);
+            register(n.discard, SERVICE_ID, port);
+            ServiceStatus failed = awaitState(SERVICE_ID, port, ServiceStatus.State.FAILED);
+            assertTrue(failed.detail(), failed.detail().contains("already listened on"));
+        } finally {
+            mine.close();
+        }
     }
 
     @Test(timeout = 60_000)
@@ -156,18 +236,21 @@ public class WhiteboardIT extends RxOsgiTestSupport {
     }
 
     /**
-     * Listens with the whiteboard, charges 4 calls, serves one real call through the new-call notifier,
-     * starts a second call and leaves it in progress, then unregisters one notifier: the 3 calls still
-     * charged are discarded exactly once each, the call in progress is aborted RX_INVALID_OPERATION, the
-     * service refuses charges, and listening again works once the notifiers are back.
+     * Listens through the whiteboard, charges 4 calls, serves one real call through the new-call
+     * notifier, starts a second call and leaves it in progress, then unregisters one notifier: the 3
+     * calls still charged are discarded exactly once each, the call in progress is aborted with
+     * RX_RESTARTING at the end of the drain, the notifier is told the service closed, the service refuses
+     * charges, and the transport listens again once the notifiers are back.
      */
     private void unregisteringANotifierClosesTheService(boolean newCallGoes) throws Exception {
         RxEndpoints endpoints = endpoints();
         int port = freeUdpPort();
         Notifiers n = new Notifiers();
-        ServiceRegistration<NewCallNotifier> newCallReg = register(n.newCall, SERVICE_ID, port);
+        Recording rec = new Recording(n);
+        ServiceRegistration<NewCallNotifier> newCallReg = register(rec, SERVICE_ID, port);
         ServiceRegistration<DiscardNotifier> discardReg = register(n.discard, SERVICE_ID, port);
-        RxService service = endpoints.listen(port, SERVICE_ID, 4);
+        RxService service = rec.listening.poll(10, TimeUnit.SECONDS);
+        assertNotNull(service);
         RxEndpoint serverEndpoint = endpoints.endpoint(port);
 
         Map<Long, RxCall> attached = new HashMap<>();
@@ -231,27 +314,27 @@ public class WhiteboardIT extends RxOsgiTestSupport {
             } catch (ServiceClosedException expected) {
                 // as documented
             }
+            assertEquals("the notifier was told the service closed", service, rec.closed.poll(10, TimeUnit.SECONDS));
 
-            // The call in progress ends with the defined abort code, sent to the client.
+            // The call in progress ends, at the end of the drain, with the defined abort code.
             assertTrue(inProgress.awaitCompletion(10, TimeUnit.SECONDS));
             assertEquals(CallState.REMOTELY_ABORTED, inProgress.state());
-            assertEquals(AbortCodes.RX_INVALID_OPERATION, inProgress.abortCode());
+            assertEquals(AbortCodes.RX_RESTARTING, inProgress.abortCode());
             try {
                 inProgress.receive(ByteBuffer.allocate(16), 1, TimeUnit.SECONDS);
                 fail("receive on an aborted call must throw");
             } catch (RxCallAbortedException e) {
-                assertEquals(AbortCodes.RX_INVALID_OPERATION, e.abortCode());
+                assertEquals(AbortCodes.RX_RESTARTING, e.abortCode());
             }
             assertEquals(CallState.LOCALLY_ABORTED, second.state());
             inProgress.close();
             second.close();
         }
 
-        // Both notifiers back: the service id can be listened on again.
-        if (newCallGoes) register(n.newCall, SERVICE_ID, port);
+        // Both notifiers back: the transport listens again by itself.
+        if (newCallGoes) register(rec, SERVICE_ID, port);
         else register(n.discard, SERVICE_ID, port);
-        RxService again = endpoints.listen(port, SERVICE_ID, 2);
-        again.close();
+        assertNotNull(rec.listening.poll(10, TimeUnit.SECONDS));
     }
 
     /** Reads a whole message of a call as UTF-8. */

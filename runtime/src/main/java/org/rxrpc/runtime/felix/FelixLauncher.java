@@ -489,7 +489,7 @@ public final class FelixLauncher {
         synchronized (lock) {
             if (finished) return clean ? 0 : 1;
             finished = true;
-            if (reporter != null) reporter.close();
+            if (reporter != null) reporter.frameworkStopped();
             long since = stopRequested ? stopStartNanos : System.nanoTime();
             if (clean) {
                 out.printf(

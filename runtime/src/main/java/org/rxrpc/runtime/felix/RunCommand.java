@@ -142,8 +142,8 @@ public final class RunCommand implements Callable<Integer> {
     Map<String, Map<String, Object>> overrides() {
         Map<String, Map<String, Object>> o = new LinkedHashMap<>();
         if (bind != null) o.put(TRANSPORT_PID, Map.of("bindAddress", bind));
-        if (rxperfPort != null) o.put(RXPERF_PID, Map.of("port", rxperfPort));
-        if (cmPort != null) o.put(CM_PID, Map.of("port", cmPort));
+        if (rxperfPort != null) o.put(RXPERF_PID, Map.of("rxrpc.port", rxperfPort));
+        if (cmPort != null) o.put(CM_PID, Map.of("rxrpc.port", cmPort));
         return o;
     }
 

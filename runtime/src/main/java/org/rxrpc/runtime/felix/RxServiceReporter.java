@@ -1,40 +1,49 @@
 package org.rxrpc.runtime.felix;
 
 import java.io.PrintStream;
+import java.lang.reflect.Method;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import org.osgi.framework.AllServiceListener;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.InvalidSyntaxException;
-import org.osgi.framework.ServiceEvent;
 import org.osgi.framework.ServiceReference;
 
 /**
- * Prints which Rx services listen where. A service bundle registers its new-call notifier on the
- * whiteboard (properties {@code rxrpc.service.id}, {@code rxrpc.port}) and then listens; if listening
- * fails it unregisters the notifier. So a notifier is reported once its bundle has no component left
- * being activated and the notifier is still registered; the address is the transport's bind address. When a notifier goes away (bundle stopped, reconfigured, framework
- * stopping), that is printed too.
- * An all-service listener: see {@link Services} for why.
+ * Prints which Rx services listen where, as the transport itself reports it
+ * ({@code RxEndpoints.services()}: listening on the address really bound, waiting for a notifier, or
+ * failed and why), and every change after that. Read by reflection through the transport bundle's
+ * classes: see {@link Services} for why.
  */
-final class RxServiceReporter implements AllServiceListener {
-    static final String NEW_CALL_NOTIFIER = "org.rxrpc.api.NewCallNotifier";
+final class RxServiceReporter {
     static final String ENDPOINTS = "org.rxrpc.api.RxEndpoints";
-    static final String SERVICE_ID = "rxrpc.service.id";
-    static final String PORT = "rxrpc.port";
-    /** Names of well-known Rx services; others are named after the bundle that serves them. */
-    private static final Map<Integer, String> NAMES = Map.of(147, "rxperf", 1, "cache manager (RXAFSCB)");
+    static final String HANDLER = "org.rxrpc.service.RxCallHandler";
+    private static final long POLL_MILLIS = 100;
 
-    private static final long POLL_MILLIS = 20;
-    /** A notifier whose bundle has not settled by then is reported anyway. */
-    private static final long SETTLE_LIMIT_NANOS = TimeUnit.SECONDS.toNanos(10);
+    /** One service as the transport reports it. */
+    record Status(int serviceId, int port, String name, String state, InetSocketAddress boundTo, String detail) {
+        String key() {
+            return port + "/" + serviceId;
+        }
+
+        String describe() {
+            String who = "service " + serviceId + " (" + name + ")";
+            switch (state) {
+                case "LISTENING":
+                    return who + " listening on udp " + address(boundTo);
+                case "FAILED":
+                    return who + " is not listening on port " + port + ": " + detail;
+                default:
+                    return who + " is waiting: " + detail;
+            }
+        }
+    }
 
     private final BundleContext context;
     private final PrintStream out;
@@ -44,10 +53,10 @@ final class RxServiceReporter implements AllServiceListener {
         t.setDaemon(true);
         return t;
     });
-    /** Guarded by this: notifiers registered, not yet reported. */
-    private final Set<ServiceReference<?>> pending = new HashSet<>();
-    /** Guarded by this: notifiers reported as listening, with what was printed. */
-    private final Map<ServiceReference<?>, String> listening = new HashMap<>();
+    /** Guarded by this: what was printed last, by key. */
+    private final Map<String, Status> shown = new HashMap<>();
+    /** Guarded by this: whether the last look found nothing still on its way. */
+    private boolean idle;
 
     RxServiceReporter(BundleContext context, PrintStream out, String prefix) {
         this.context = context;
@@ -56,124 +65,79 @@ final class RxServiceReporter implements AllServiceListener {
     }
 
     void open() {
-        try {
-            context.addServiceListener(this, "(objectClass=" + NEW_CALL_NOTIFIER + ")");
-            ServiceReference<?>[] existing = context.getAllServiceReferences(NEW_CALL_NOTIFIER, null);
-            if (existing != null) for (ServiceReference<?> ref : existing) registered(ref);
-        } catch (InvalidSyntaxException e) {
-            throw new IllegalStateException(e);
-        }
+        executor.scheduleWithFixedDelay(this::look, 0, POLL_MILLIS, TimeUnit.MILLISECONDS);
     }
 
     void close() {
-        try {
-            context.removeServiceListener(this);
-        } catch (IllegalStateException e) {
-            // the framework is gone already
-        }
         executor.shutdownNow();
     }
 
-    /** True when every registered notifier has been reported (or is gone). */
+    /** The framework has stopped, and every service with it: says so for those still shown, then closes. */
+    void frameworkStopped() {
+        close();
+        synchronized (this) {
+            for (Status s : shown.values()) {
+                if (s.state().equals("LISTENING")) {
+                    print("service " + s.serviceId() + " (" + s.name() + ") stopped listening on udp "
+                            + address(s.boundTo()));
+                }
+            }
+            shown.clear();
+        }
+    }
+
+    /** True when no service is on its way: none waiting, and every handler service has a state. */
     synchronized boolean idle() {
-        return pending.isEmpty();
+        return idle;
     }
 
     synchronized int listeningCount() {
-        return listening.size();
+        int n = 0;
+        for (Status s : shown.values()) if (s.state().equals("LISTENING")) n++;
+        return n;
     }
 
-    @Override
-    public void serviceChanged(ServiceEvent event) {
-        ServiceReference<?> ref = event.getServiceReference();
-        switch (event.getType()) {
-            case ServiceEvent.REGISTERED -> registered(ref);
-            case ServiceEvent.MODIFIED -> {
-                gone(ref);
-                registered(ref);
+    /** On the reporter thread: prints what changed since the last look. */
+    private void look() {
+        List<Status> now = statuses();
+        if (now == null) {
+            synchronized (this) {
+                idle = handlerKeys().isEmpty();
             }
-            default -> gone(ref); // UNREGISTERING, MODIFIED_ENDMATCH
-        }
-    }
-
-    private void registered(ServiceReference<?> ref) {
-        synchronized (this) {
-            pending.add(ref);
-        }
-        long since = System.nanoTime();
-        schedule(() -> check(ref, since), 0);
-    }
-
-    private void gone(ServiceReference<?> ref) {
-        synchronized (this) {
-            pending.remove(ref);
-            String where = listening.remove(ref);
-            if (where != null) print(where.replace(" listening on ", " stopped listening on "));
-        }
-    }
-
-    private void schedule(Runnable r, long delayMillis) {
-        try {
-            executor.schedule(r, delayMillis, TimeUnit.MILLISECONDS);
-        } catch (RejectedExecutionException e) {
-            // closed
-        }
-    }
-
-    /** On the reporter thread: reports the notifier once its bundle has settled. */
-    private void check(ServiceReference<?> ref, long since) {
-        Bundle bundle = ref.getBundle();
-        synchronized (this) {
-            if (!pending.contains(ref)) return;
-            if (bundle == null) { // unregistered meanwhile
-                pending.remove(ref);
-                return;
-            }
-        }
-        boolean late = System.nanoTime() - since >= SETTLE_LIMIT_NANOS;
-        String line = null;
-        if (ComponentStates.settled(context, bundle) || late) line = describe(ref, bundle); // outside the lock
-        if (line == null && !late) {
-            schedule(() -> check(ref, since), POLL_MILLIS);
             return;
         }
-        if (line == null) line = describeWithoutTransport(ref, bundle);
+        Map<String, Status> byKey = new HashMap<>();
+        for (Status s : now) byKey.put(s.key(), s);
+        boolean waiting = false;
+        for (Status s : now) waiting |= s.state().equals("WAITING");
+        List<String> unseen = handlerKeys();
+        unseen.removeAll(byKey.keySet());
         synchronized (this) {
-            // still pending means not unregistered meanwhile (an unregistering notifier is dropped from it)
-            if (!pending.remove(ref)) return;
-            listening.put(ref, line);
-            print(line);
+            for (Map.Entry<String, Status> e : new ArrayList<>(shown.entrySet())) {
+                Status before = e.getValue();
+                Status after = byKey.get(e.getKey());
+                if (after == null || !after.state().equals(before.state())) {
+                    if (before.state().equals("LISTENING")) {
+                        print("service " + before.serviceId() + " (" + before.name() + ") stopped listening on udp "
+                                + address(before.boundTo()));
+                    }
+                    shown.remove(e.getKey());
+                }
+            }
+            for (Status s : now) {
+                if (s.state().equals("WAITING")) continue; // on its way: said when it arrives
+                Status before = shown.get(s.key());
+                if (before == null || !before.equals(s)) {
+                    shown.put(s.key(), s);
+                    print(s.describe());
+                }
+            }
+            idle = !waiting && unseen.isEmpty();
         }
     }
 
-    private static String describeWithoutTransport(ServiceReference<?> ref, Bundle bundle) {
-        int serviceId = intProperty(ref, SERVICE_ID);
-        return "service " + serviceId + " (" + NAMES.getOrDefault(serviceId, bundle.getSymbolicName())
-                + ") listening on udp port " + intProperty(ref, PORT) + " (no transport service seen)";
-    }
-
-    /** The line to print, or null while the transport service is missing (being reconfigured). */
-    private String describe(ServiceReference<?> ref, Bundle bundle) {
-        int serviceId = intProperty(ref, SERVICE_ID);
-        int port = intProperty(ref, PORT);
-        String bind = bindAddress();
-        if (bind == null) return null;
-        String host = bind.indexOf(':') >= 0 ? "[" + bind + "]" : bind;
-        String name = NAMES.getOrDefault(serviceId, bundle.getSymbolicName());
-        return "service " + serviceId + " (" + name + ") listening on udp " + host + ":" + port
-                + (port == 0 ? " (an ephemeral port)" : "");
-    }
-
-    private static int intProperty(ServiceReference<?> ref, String key) {
-        Object v = ref.getProperty(key);
-        return v instanceof Number ? ((Number) v).intValue() : -1;
-    }
-
-    /**
-     * The transport's bind address ({@code RxEndpoints.bindAddress()}), read through the API the transport
-     * bundle loaded; null if there is no transport. (Not {@code endpoint(port)}: it would open one.)
-     */
-    private String bindAddress() {
+    /** The transport's statuses, or null when there is no transport (yet, or while it restarts). */
+    private List<Status> statuses() {
         ServiceReference<?> ref;
         Object endpoints;
         try {
@@ -187,8 +151,10 @@ final class RxServiceReporter implements AllServiceListener {
         try {
             Bundle transport = ref.getBundle();
             if (transport == null) return null;
-            return String.valueOf(
-                    transport.loadClass(ENDPOINTS).getMethod("bindAddress").invoke(endpoints));
+            Object list = transport.loadClass(ENDPOINTS).getMethod("services").invoke(endpoints);
+            List<Status> out = new ArrayList<>();
+            for (Object s : (List<?>) list) out.add(read(s));
+            return out;
         } catch (ReflectiveOperationException | RuntimeException e) {
             return null;
         } finally {
@@ -198,6 +164,54 @@ final class RxServiceReporter implements AllServiceListener {
                 // the framework is stopping
             }
         }
+    }
+
+    private static Status read(Object s) throws ReflectiveOperationException {
+        Class<?> c = s.getClass();
+        return new Status(
+                (Integer) get(c, s, "serviceId"),
+                (Integer) get(c, s, "port"),
+                String.valueOf(get(c, s, "name")),
+                String.valueOf(get(c, s, "state")),
+                (InetSocketAddress) get(c, s, "boundTo"),
+                String.valueOf(get(c, s, "detail")));
+    }
+
+    private static Object get(Class<?> c, Object o, String accessor) throws ReflectiveOperationException {
+        Method m = c.getMethod(accessor);
+        return m.invoke(o);
+    }
+
+    /** "port/serviceId" of every handler service whose properties read as numbers. */
+    private List<String> handlerKeys() {
+        List<String> keys = new ArrayList<>();
+        try {
+            ServiceReference<?>[] refs = context.getAllServiceReferences(HANDLER, null);
+            if (refs == null) return keys;
+            for (ServiceReference<?> r : refs) {
+                Integer id = number(r.getProperty("rxrpc.service.id"));
+                Integer port = number(r.getProperty("rxrpc.port"));
+                if (id != null && port != null) keys.add(port + "/" + id);
+            }
+        } catch (InvalidSyntaxException | IllegalStateException e) {
+            // none, or the framework is stopping
+        }
+        return keys;
+    }
+
+    private static Integer number(Object v) {
+        if (v instanceof Number) return ((Number) v).intValue();
+        try {
+            return v == null ? null : Integer.valueOf(v.toString().trim());
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
+    static String address(InetSocketAddress a) {
+        if (a == null) return "?";
+        String host = a.getAddress().getHostAddress();
+        return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + a.getPort();
     }
 
     private void print(String line) {

@@ -68,7 +68,7 @@ class FelixRuntimeTest {
             runtime.await(cmListening(cmPort)::equals);
             runtime.await(l -> l.startsWith("rxrpc runtime: started in ") && l.contains(": 2 Rx services listening"));
             assertTrue(
-                    runtime.has(l -> l.startsWith("rxrpc runtime: Apache Felix 7.0.5, 14 bundles from ")
+                    runtime.has(l -> l.startsWith("rxrpc runtime: Apache Felix 7.0.5, 15 bundles from ")
                             && l.endsWith(Path.of("etc").toAbsolutePath() + "/*.cfg")),
                     runtime.output());
 
@@ -101,16 +101,18 @@ class FelixRuntimeTest {
     void takesTheRxperfPortAndTransportSettingsFromCfgFilesInTheSettingsFolder() throws Exception {
         int port = freeUdpPort();
         Path etc = Files.createDirectories(temp.resolve("etc"));
-        Files.writeString(etc.resolve("org.rxrpc.rxperf.cfg"), "# from the test\nport = " + port + "\nbacklog = 4\n");
+        Files.writeString(
+                etc.resolve("org.rxrpc.rxperf.cfg"), "# from the test\nrxrpc.port = " + port + "\nrxrpc.backlog = 4\n");
         Files.writeString(etc.resolve("org.rxrpc.transport.cfg"), "bindAddress = 127.0.0.1\n");
         int cmPort = freeUdpPort(port);
-        Files.writeString(etc.resolve("org.rxrpc.cm.cfg"), "port = " + cmPort + "\n");
+        Files.writeString(etc.resolve("org.rxrpc.cm.cfg"), "rxrpc.port = " + cmPort + "\n");
         try (Child runtime = Child.start("run", "--etc", etc.toString())) {
             runtime.await(("rxrpc runtime: service 147 (rxperf) listening on udp 127.0.0.1:" + port)::equals);
             runtime.await(cmListening(cmPort)::equals);
             probe(cmPort);
             assertTrue(
-                    runtime.has(l -> l.endsWith("Rx service 147 listening on udp 127.0.0.1:" + port + " (backlog 4)")),
+                    runtime.has(l ->
+                            l.endsWith("Rx service 147 (rxperf) listening on udp 127.0.0.1:" + port + " (backlog 4)")),
                     runtime.output());
             rxperfCalls(port, 2);
             assertEquals(0, runtime.sigtermAndWait(), runtime.output());
@@ -119,7 +121,7 @@ class FelixRuntimeTest {
         }
         // FileInstall read the files and did not write into them.
         assertEquals(
-                "# from the test\nport = " + port + "\nbacklog = 4\n",
+                "# from the test\nrxrpc.port = " + port + "\nrxrpc.backlog = 4\n",
                 Files.readString(etc.resolve("org.rxrpc.rxperf.cfg")));
     }
 
@@ -130,8 +132,8 @@ class FelixRuntimeTest {
         int cmFilePort = freeUdpPort(filePort, port);
         int cmPort = freeUdpPort(filePort, port, cmFilePort);
         Path etc = Files.createDirectories(temp.resolve("etc"));
-        Files.writeString(etc.resolve("org.rxrpc.rxperf.cfg"), "port = " + filePort + "\n");
-        Files.writeString(etc.resolve("org.rxrpc.cm.cfg"), "port = " + cmFilePort + "\n");
+        Files.writeString(etc.resolve("org.rxrpc.rxperf.cfg"), "rxrpc.port = " + filePort + "\n");
+        Files.writeString(etc.resolve("org.rxrpc.cm.cfg"), "rxrpc.port = " + cmFilePort + "\n");
         Files.writeString(etc.resolve("org.rxrpc.transport.cfg"), "bindAddress = ::1\n");
         try (Child runtime = Child.start(
                 "--etc",
@@ -145,9 +147,10 @@ class FelixRuntimeTest {
             runtime.await(("rxrpc runtime: service 147 (rxperf) listening on udp 127.0.0.1:" + port)::equals);
             runtime.await(cmListening(cmPort)::equals);
             runtime.await(l -> l.startsWith("rxrpc runtime: started in "));
-            assertTrue(
-                    runtime.has(("rxrpc runtime: setting org.rxrpc.rxperf port=" + port + " (command line)")::equals));
-            assertTrue(runtime.has(("rxrpc runtime: setting org.rxrpc.cm port=" + cmPort + " (command line)")::equals));
+            assertTrue(runtime.has(
+                    ("rxrpc runtime: setting org.rxrpc.rxperf rxrpc.port=" + port + " (command line)")::equals));
+            assertTrue(runtime.has(
+                    ("rxrpc runtime: setting org.rxrpc.cm rxrpc.port=" + cmPort + " (command line)")::equals));
             assertFalse(runtime.has(l -> l.contains(":" + filePort)), runtime.output());
             assertFalse(runtime.has(l -> l.contains(":" + cmFilePort)), runtime.output());
             probe(cmPort);
@@ -165,8 +168,8 @@ class FelixRuntimeTest {
         assertEquals(
                 Map.of(
                         "org.rxrpc.transport", Map.of("bindAddress", "::1"),
-                        "org.rxrpc.rxperf", Map.of("port", 7010),
-                        "org.rxrpc.cm", Map.of("port", 7002)),
+                        "org.rxrpc.rxperf", Map.of("rxrpc.port", 7010),
+                        "org.rxrpc.cm", Map.of("rxrpc.port", 7002)),
                 run.overrides());
         assertEquals(Map.of(), newRun().overrides());
         StringWriter help = new StringWriter();

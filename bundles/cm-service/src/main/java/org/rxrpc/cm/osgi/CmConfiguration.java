@@ -2,8 +2,12 @@ package org.rxrpc.cm.osgi;
 
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.rxrpc.api.RxEndpoint;
 
-/** Settings of the cache-manager callback service bundle, PID {@code org.rxrpc.cm}. */
+/**
+ * Settings of the cache-manager callback service bundle, PID {@code org.rxrpc.cm}: the handler's
+ * whiteboard properties (DS turns {@code rxrpc_port} into {@code rxrpc.port}).
+ */
 @ObjectClassDefinition(
         name = "AFS cache-manager callback service",
         description = "RXAFSCB (service 1): answers file servers, cmdebug and xstat_cm_test.")
@@ -13,11 +17,15 @@ public @interface CmConfiguration {
             description = "Port of the shared endpoint to serve on (file servers and xstat_cm_test use 7001).",
             min = "0",
             max = "65535")
-    int port() default 7001;
+    int rxrpc_port() default 7001;
 
-    @AttributeDefinition(name = "Backlog", description = "Calls preallocated (1..32).", min = "1", max = "32")
-    int backlog() default 8;
+    @AttributeDefinition(
+            name = "Backlog",
+            description = "Calls preallocated (1.." + RxEndpoint.MAX_BACKLOG + ").",
+            min = "1",
+            max = "" + RxEndpoint.MAX_BACKLOG)
+    int rxrpc_backlog() default 8;
 
     @AttributeDefinition(name = "Live-call cap", description = "Calls served at once.", min = "1")
-    int maxLiveCalls() default 8;
+    int rxrpc_maxLiveCalls() default 8;
 }

@@ -2,25 +2,33 @@ package org.rxrpc.rxperf.osgi;
 
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.rxrpc.api.RxEndpoint;
 
-/** Settings of the rxperf service bundle, PID {@code org.rxrpc.rxperf}. */
+/**
+ * Settings of the rxperf service bundle, PID {@code org.rxrpc.rxperf}. The {@code rxrpc.*} ones are the
+ * handler's whiteboard properties (DS turns {@code rxrpc_port} into {@code rxrpc.port}).
+ */
 @ObjectClassDefinition(name = "rxperf service", description = "The rxperf test service (service 147).")
 public @interface RxperfConfiguration {
     @AttributeDefinition(
             name = "UDP port",
-            description = "Port of the shared endpoint to serve on (OpenAFS tools expect 7009).",
+            description = "Port of the shared endpoint to serve on (OpenAFS tools expect 7009); 0 = any.",
             min = "0",
             max = "65535")
-    int port() default 7009;
+    int rxrpc_port() default 7009;
 
-    @AttributeDefinition(name = "Backlog", description = "Calls preallocated (1..32).", min = "1", max = "32")
-    int backlog() default 32;
+    @AttributeDefinition(
+            name = "Backlog",
+            description = "Calls preallocated (1.." + RxEndpoint.MAX_BACKLOG + ").",
+            min = "1",
+            max = "" + RxEndpoint.MAX_BACKLOG)
+    int rxrpc_backlog() default 32;
 
     @AttributeDefinition(
             name = "Live-call cap",
             description = "Calls served at once; the worker charges only below it, so a flood meets BUSY.",
             min = "1")
-    int maxLiveCalls() default 64;
+    int rxrpc_maxLiveCalls() default 64;
 
     @AttributeDefinition(
             name = "Verify payloads",

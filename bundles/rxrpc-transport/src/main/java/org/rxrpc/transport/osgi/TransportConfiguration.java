@@ -91,4 +91,12 @@ public @interface TransportConfiguration {
             description = "Use the bundle's native socket (recvmmsg, no allocation per datagram) where it loads"
                     + " (Linux x86-64); false = Java's DatagramChannel.")
     boolean nativeIo() default true;
+
+    @AttributeDefinition(
+            name = "Service drain (ms)",
+            description = "When a service stops, its calls in progress may finish within this long while new calls"
+                    + " get BUSY (they retry); then the rest is aborted RX_RESTARTING. 0 = at once.",
+            min = "0",
+            max = "3600000")
+    long serviceDrainMillis() default 5000;
 }

@@ -3,78 +3,37 @@ package org.rxrpc.rxperf;
 import java.nio.ByteBuffer;
 import java.util.concurrent.TimeUnit;
 import org.rxrpc.api.AbortCodes;
-import org.rxrpc.api.DiscardNotifier;
-import org.rxrpc.api.NewCallNotifier;
 import org.rxrpc.api.RxCall;
-import org.rxrpc.api.RxEndpoint;
-import org.rxrpc.api.RxService;
-import org.rxrpc.service.support.CallSlots;
+import org.rxrpc.service.RxCallHandler;
 
 /**
- * The rxperf server as Linux's net/rxrpc/rxperf.c serves it, in kernel-service mode: a worker charges
- * idle handler slots and is woken by every new-call notification; the handlers run the calls
- * ({@link CallSlots}). The I/O thread only hands the new call over (no allocation) and unparks.
+ * The rxperf service as Linux's net/rxrpc/rxperf.c serves it: reads the request header (version,
+ * operation, sizes), reads and optionally verifies the payload, sends the pattern reply and the cookie.
+ * Unknown operation: RXGEN_OPCODE; bad version: RX_USER_ABORT; short or overlong request:
+ * RXGEN_SS_UNMARSHAL (as Linux). Serve it with a {@link org.rxrpc.service.ServiceHost}, or publish it
+ * as an OSGi service (the rxperf bundle does).
  */
-public final class RxperfServer implements AutoCloseable {
+public class RxperfHandler implements RxCallHandler {
     private static final int CHUNK = 64 * 1024;
     private static final long READ_WAIT_SECONDS = 3600;
 
-    private final boolean verify;
-    private final CallSlots<ByteBuffer> slots;
+    /** One buffer per handler thread. */
+    private final ThreadLocal<ByteBuffer> scratch = ThreadLocal.withInitial(() -> ByteBuffer.allocate(CHUNK));
 
-    /**
-     * A server not yet listening: register {@link #newCallNotifier()} and {@link #discardNotifier()}
-     * (directly with {@link RxEndpoint#listen}, or as whiteboard services), then {@link #start} it.
-     *
-     * @param name the worker thread's name (the handler threads get it with a suffix)
-     * @param maxLiveCalls calls served at once (one handler thread each); the worker charges only idle
-     *     handlers, so beyond this many clients wait (and finally meet BUSY) until a call ends
-     * @param verify check every request byte against the payload pattern (abort 1000 on a mismatch)
-     */
-    public RxperfServer(String name, int maxLiveCalls, boolean verify) {
+    private volatile boolean verify;
+
+    /** @param verify check every request byte against the payload pattern (abort 1000 on a mismatch) */
+    public RxperfHandler(boolean verify) {
         this.verify = verify;
-        this.slots = new CallSlots<>(name, maxLiveCalls, () -> ByteBuffer.allocate(CHUNK), this::serve);
     }
 
-    /** Told on the I/O thread of each charged call made live: wakes its handler and the worker. */
-    public NewCallNotifier newCallNotifier() {
-        return slots.newCallNotifier();
+    protected void verify(boolean value) {
+        verify = value;
     }
 
-    /** Told of each charged call discarded when the service closes: frees its handler slot. */
-    public DiscardNotifier discardNotifier() {
-        return slots.discardNotifier();
-    }
-
-    /** Starts serving {@code listened}, a service listened with this server's notifiers. */
-    public void start(RxService listened) {
-        slots.start(listened);
-    }
-
-    /**
-     * Listens for rxperf (service 147) on {@code endpoint} and starts serving.
-     *
-     * @param backlog calls preallocated at most (1..32)
-     */
-    public static RxperfServer start(RxEndpoint endpoint, int backlog, int maxLiveCalls, boolean verify) {
-        RxperfServer server = new RxperfServer("rxperf-worker", maxLiveCalls, verify);
-        server.start(endpoint.listen(Rxperf.SERVICE_ID, backlog, server.newCallNotifier(), server.discardNotifier()));
-        return server;
-    }
-
-    public RxService service() {
-        return slots.service();
-    }
-
-    public long callsServed() {
-        return slots.callsServed();
-    }
-
-    public int liveCalls() {
-        return slots.liveCalls();
-    }
-
-    private void serve(RxCall call, ByteBuffer buf) throws InterruptedException {
+    @Override
+    public void handle(RxCall call) throws InterruptedException {
+        ByteBuffer buf = scratch.get();
         buf.clear().limit(16);
         if (!readFully(call, buf)) {
             call.abort(AbortCodes.RXGEN_SS_UNMARSHAL);
@@ -145,11 +104,5 @@ public final class RxperfServer implements AutoCloseable {
             if (call.receive(buf, READ_WAIT_SECONDS, TimeUnit.SECONDS) < 0) return false;
         }
         return true;
-    }
-
-    /** Stops listening (the discard notifier sees every charged call), then ends the threads. */
-    @Override
-    public void close() {
-        slots.close();
     }
 }

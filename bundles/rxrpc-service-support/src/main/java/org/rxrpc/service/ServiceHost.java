@@ -1,0 +1,303 @@
+package org.rxrpc.service;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import org.rxrpc.api.AbortCodes;
+import org.rxrpc.api.BacklogFullException;
+import org.rxrpc.api.DiscardNotifier;
+import org.rxrpc.api.NewCallNotifier;
+import org.rxrpc.api.RxAbortException;
+import org.rxrpc.api.RxCall;
+import org.rxrpc.api.RxCallAbortedException;
+import org.rxrpc.api.RxEndpoint;
+import org.rxrpc.api.RxMessageTooLongException;
+import org.rxrpc.api.RxService;
+import org.rxrpc.api.ServiceClosedException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Serves one Rx service in kernel-service mode, the seed's way: a worker thread of the service's own
+ * charges the preallocation, and is woken by every new-call notification to charge again; handler
+ * threads run the calls.
+ *
+ * <p>A call slot per call served at once ({@code maxLiveCalls}): the worker charges only idle slots, with
+ * the slot's index as user call ID, so the I/O thread finds the handler to wake by index (no map, no
+ * queue, no allocation), and the preallocation is also admission control: when every slot is busy
+ * nothing is charged, and a flood of new calls waits and then meets BUSY instead of growing memory.
+ * Handler threads start on demand (a slot's first call) and end after a minute without calls.
+ */
+public final class ServiceHost implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ServiceHost.class);
+    private static final long WORKER_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
+    private static final long HANDLER_IDLE_NANOS = TimeUnit.SECONDS.toNanos(60);
+    private static final int IDLE = 0;
+    private static final int CHARGED = 1;
+    private static final int LIVE = 2;
+    private static final VarHandle THREAD;
+
+    static {
+        try {
+            THREAD = MethodHandles.lookup().findVarHandle(Slot.class, "thread", Thread.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private final String name;
+    private final RxCallHandler handler;
+    private final Slot[] slots;
+    private final Thread worker;
+    private final AtomicInteger liveCalls = new AtomicInteger();
+    private final AtomicInteger handlerThreads = new AtomicInteger();
+    private final AtomicLong callsServed = new AtomicLong();
+    private final Notifier notifier = new Notifier();
+    private final DiscardNotifier discardNotifier = (call, id) -> discarded(id);
+    private volatile RxService service;
+    /** A service this host listened on itself ({@link #serve}): closed with the host. */
+    private volatile RxService owned;
+
+    private volatile boolean running = true;
+    /** Set by the worker when every slot was busy: a slot that becomes idle wakes it. */
+    private volatile boolean workerOutOfSlots;
+
+    /** The notifier the transport calls: new calls, and the service's start and end. */
+    private final class Notifier implements NewCallNotifier {
+        @Override
+        public void newCall(RxService s, RxCall call, long id) {
+            ServiceHost.this.newCall(id);
+        }
+
+        @Override
+        public void listening(RxService s) {
+            service = s;
+            LockSupport.unpark(worker);
+        }
+
+        @Override
+        public void closed(RxService s) {
+            if (service == s) service = null;
+        }
+    }
+
+    private final class Slot {
+        final int index;
+        volatile int state = IDLE;
+        volatile RxCall call;
+
+        @SuppressWarnings("unused") // accessed through THREAD
+        volatile Thread thread;
+
+        Slot(int index) {
+            this.index = index;
+        }
+
+        /** A handler thread: serves the slot's calls; ends after a minute without one. */
+        void run() {
+            long idleSince = System.nanoTime();
+            while (running) {
+                if (state == LIVE) {
+                    serve(this);
+                    idleSince = System.nanoTime();
+                    continue;
+                }
+                long idle = System.nanoTime() - idleSince;
+                if (idle < HANDLER_IDLE_NANOS) {
+                    LockSupport.parkNanos(this, HANDLER_IDLE_NANOS - idle);
+                    continue;
+                }
+                // Leave, unless a call went live meanwhile: the I/O thread sets LIVE and then reads the
+                // thread; we clear the thread and then read the state, so one of us sees the other.
+                thread = null;
+                if (state != LIVE || !THREAD.compareAndSet(this, null, Thread.currentThread())) break;
+            }
+            handlerThreads.decrementAndGet();
+        }
+    }
+
+    /**
+     * A host not serving yet: give {@link #newCallNotifier()} and {@link #discardNotifier()} to a listen
+     * (or register them on the transport's whiteboard); it serves once told the service is listening.
+     *
+     * @param name names the threads (the worker, and handler threads with a suffix): the bundle's name
+     * @param maxLiveCalls calls served at once (at least 1)
+     */
+    public ServiceHost(String name, int maxLiveCalls, RxCallHandler handler) {
+        if (maxLiveCalls < 1) throw new IllegalArgumentException("maxLiveCalls must be at least 1: " + maxLiveCalls);
+        this.name = Objects.requireNonNull(name, "name");
+        this.handler = Objects.requireNonNull(handler, "handler");
+        this.slots = new Slot[maxLiveCalls];
+        for (int i = 0; i < maxLiveCalls; i++) slots[i] = new Slot(i);
+        this.worker = new Thread(this::chargeLoop, name);
+        this.worker.setDaemon(true);
+        this.worker.start();
+    }
+
+    /**
+     * Without OSGi: listens for {@code serviceId} on {@code endpoint} and serves it until {@link #close()}.
+     *
+     * @param backlog calls preallocated at most, 1..{@link RxEndpoint#MAX_BACKLOG}
+     */
+    public static ServiceHost serve(
+            RxEndpoint endpoint, int serviceId, int backlog, int maxLiveCalls, String name, RxCallHandler handler) {
+        ServiceHost host = new ServiceHost(name, maxLiveCalls, handler);
+        try {
+            RxService s = endpoint.listen(serviceId, backlog, host.newCallNotifier(), host.discardNotifier());
+            host.owned = s;
+            host.notifier.listening(s);
+        } catch (RuntimeException e) {
+            host.close();
+            throw e;
+        }
+        return host;
+    }
+
+    /** Told on the I/O thread of each charged call made live; also told when the service starts and ends. */
+    public NewCallNotifier newCallNotifier() {
+        return notifier;
+    }
+
+    /** Told of each charged call discarded when the service closes: frees its slot. */
+    public DiscardNotifier discardNotifier() {
+        return discardNotifier;
+    }
+
+    /** The service being served, or null when none is listening. */
+    public RxService service() {
+        return service;
+    }
+
+    public long callsServed() {
+        return callsServed.get();
+    }
+
+    public int liveCalls() {
+        return liveCalls.get();
+    }
+
+    /** Handler threads alive now (started on demand, ended after a minute without calls). */
+    public int handlerThreads() {
+        return handlerThreads.get();
+    }
+
+    /** On the I/O thread: no allocation, no lock. */
+    private void newCall(long id) {
+        Slot slot = slots[(int) id];
+        liveCalls.incrementAndGet();
+        slot.state = LIVE;
+        Thread t = slot.thread;
+        if (t != null) LockSupport.unpark(t);
+        LockSupport.unpark(worker); // recharges, and starts a handler thread if the slot has none
+    }
+
+    private void discarded(long id) {
+        Slot slot = slots[(int) id];
+        slot.call = null;
+        slot.state = IDLE;
+    }
+
+    /** The worker: charges idle slots while the backlog has room; starts handler threads for live calls. */
+    private void chargeLoop() {
+        while (running) {
+            startHandlers();
+            RxService s = service;
+            boolean backlogFull = false;
+            if (s != null) {
+                try {
+                    backlogFull = charge(s);
+                } catch (ServiceClosedException e) {
+                    if (service == s) service = null; // closed: wait to be told of the next one
+                }
+            }
+            // Not full: every slot is live or charged, so the service is at capacity for now.
+            workerOutOfSlots = s != null && !backlogFull;
+            LockSupport.parkNanos(this, WORKER_PARK_NANOS);
+        }
+    }
+
+    /** @return true if the backlog is full (else every slot is in use) */
+    private boolean charge(RxService s) {
+        for (Slot slot : slots) {
+            if (!running) return true;
+            if (s.chargedCalls() >= s.backlog()) return true;
+            if (slot.state != IDLE) continue;
+            slot.state = CHARGED;
+            try {
+                s.charge(slot.index, (call, id) -> slot.call = call, null);
+            } catch (BacklogFullException e) {
+                slot.state = IDLE;
+                return true;
+            } catch (RuntimeException e) {
+                slot.state = IDLE;
+                throw e;
+            }
+        }
+        return false;
+    }
+
+    private void startHandlers() {
+        for (Slot slot : slots) {
+            if (slot.state != LIVE || slot.thread != null) continue;
+            Thread t = new Thread(slot::run, name + "-call-" + slot.index);
+            t.setDaemon(true);
+            if (THREAD.compareAndSet(slot, null, t)) {
+                handlerThreads.incrementAndGet();
+                t.start();
+            }
+        }
+    }
+
+    private void serve(Slot slot) {
+        RxCall call = slot.call;
+        try {
+            handler.handle(call);
+            callsServed.incrementAndGet();
+        } catch (RxAbortException e) {
+            call.abort(e.abortCode());
+        } catch (RxCallAbortedException | RxMessageTooLongException e) {
+            LOG.debug("{}: call ended: {}", name, e.getMessage());
+        } catch (InterruptedException e) {
+            call.abort(AbortCodes.RX_RESTARTING); // the host is closing
+        } catch (Exception e) {
+            LOG.warn("{}: the handler failed on {}", name, call, e);
+            call.abort(AbortCodes.RX_USER_ABORT);
+        } finally {
+            call.close();
+            slot.call = null;
+            slot.state = IDLE;
+            liveCalls.decrementAndGet();
+            if (workerOutOfSlots) LockSupport.unpark(worker);
+        }
+    }
+
+    /**
+     * Stops serving: closes the service if this host listened on it (each charged call goes to the
+     * discard notifier once), then ends the worker and the handler threads. On the whiteboard, the
+     * transport closes the service when the notifiers go; close the host after that.
+     */
+    @Override
+    public void close() {
+        RxService s = owned;
+        if (s != null) s.close();
+        running = false;
+        LockSupport.unpark(worker);
+        for (Slot slot : slots) {
+            Thread t = slot.thread;
+            if (t != null) t.interrupt();
+        }
+        try {
+            worker.join(5000);
+            for (Slot slot : slots) {
+                Thread t = slot.thread;
+                if (t != null) t.join(5000);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,282 @@
+package org.rxrpc.transport.osgi;
+
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.rxrpc.api.DiscardNotifier;
+import org.rxrpc.api.NewCallNotifier;
+import org.rxrpc.api.RxEndpoint;
+import org.rxrpc.api.RxEndpoints;
+import org.rxrpc.api.RxService;
+import org.rxrpc.api.ServiceStatus;
+import org.rxrpc.api.ServiceStatus.State;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The transport's whiteboard of services: pairs of notifier services keyed by (port, service id). When
+ * a pair is complete the service is listened on and handed to its new-call notifier; when either goes,
+ * the service is closed (it drains) and the notifier told. Whatever stops a listen is kept as the
+ * service's state, for operators, and logged once.
+ */
+final class ServiceWhiteboard {
+    private static final Logger LOG = LoggerFactory.getLogger(ServiceWhiteboard.class);
+
+    /** Opens and closes the shared endpoints of ports for the whiteboard. */
+    interface Ports {
+        /** The shared endpoint of a port, opened if need be. */
+        RxEndpoint openShared(int port);
+
+        /** The whiteboard no longer uses this port. */
+        void released(int port);
+
+        int defaultBacklog();
+    }
+
+    /** One service id on one port. Guarded by the whiteboard. */
+    private static final class Entry {
+        final int serviceId;
+        final int port;
+        NewCallNotifier newCall;
+        DiscardNotifier discard;
+        int backlog;
+        String name;
+        RxService service;
+        InetSocketAddress boundTo;
+        State state = State.WAITING;
+        String detail = "";
+
+        Entry(int serviceId, int port) {
+            this.serviceId = serviceId;
+            this.port = port;
+        }
+
+        boolean complete() {
+            return newCall != null && discard != null;
+        }
+    }
+
+    private final Ports ports;
+    /** By key, in order (port, then service id). Guarded by this. */
+    private final Map<Long, Entry> entries = new TreeMap<>();
+
+    private boolean active;
+
+    ServiceWhiteboard(Ports ports) {
+        this.ports = ports;
+    }
+
+    private static long key(int port, int serviceId) {
+        return ((long) port << 16) | serviceId;
+    }
+
+    /** The transport can open endpoints now: listen for every complete pair. */
+    void activate() {
+        List<Entry> ready = new ArrayList<>();
+        synchronized (this) {
+            active = true;
+            for (Entry e : entries.values()) if (e.complete()) ready.add(e);
+        }
+        ready.forEach(this::listen);
+    }
+
+    /** The transport is stopping (its endpoints close and take the services with them). */
+    void deactivate() {
+        List<Entry> told = new ArrayList<>();
+        synchronized (this) {
+            active = false;
+            for (Entry e : entries.values()) {
+                if (e.service != null) told.add(e);
+            }
+        }
+        for (Entry e : told) {
+            RxService s;
+            NewCallNotifier n;
+            synchronized (this) {
+                s = e.service;
+                n = e.newCall;
+                e.service = null;
+                e.boundTo = null;
+                e.state = State.WAITING;
+                e.detail = "the transport stopped";
+            }
+            if (s != null && n != null) tell(n, s);
+        }
+    }
+
+    void addNewCall(NewCallNotifier n, Map<String, Object> props) {
+        Entry e = update(props, n, null);
+        if (e != null) listen(e);
+    }
+
+    void addDiscard(DiscardNotifier d, Map<String, Object> props) {
+        Entry e = update(props, null, d);
+        if (e != null) listen(e);
+    }
+
+    void removeNewCall(NewCallNotifier n, Map<String, Object> props) {
+        remove(props, n, null);
+    }
+
+    void removeDiscard(DiscardNotifier d, Map<String, Object> props) {
+        remove(props, null, d);
+    }
+
+    synchronized List<ServiceStatus> statuses() {
+        List<ServiceStatus> out = new ArrayList<>();
+        for (Entry e : entries.values()) {
+            out.add(new ServiceStatus(e.serviceId, e.port, e.name, e.state, e.boundTo, e.detail));
+        }
+        return out;
+    }
+
+    /** Records a notifier; returns the entry if its pair is now complete. */
+    private synchronized Entry update(Map<String, Object> props, NewCallNotifier n, DiscardNotifier d) {
+        int serviceId;
+        int port;
+        int backlog;
+        try {
+            serviceId = number(props, RxEndpoints.SERVICE_ID, 1, 65535, -1);
+            port = number(props, RxEndpoints.PORT, 0, 65535, -1);
+            backlog = number(props, RxEndpoints.BACKLOG, 1, RxEndpoint.MAX_BACKLOG, 0);
+        } catch (IllegalArgumentException ex) {
+            LOG.warn("Rx notifier {} ignored: {}", n != null ? n : d, ex.getMessage());
+            return null;
+        }
+        Entry e = entries.computeIfAbsent(key(port, serviceId), k -> new Entry(serviceId, port));
+        if (n != null) e.newCall = n;
+        if (d != null) e.discard = d;
+        if (backlog > 0) e.backlog = backlog;
+        Object name = props.get(RxEndpoints.NAME);
+        if (name != null) e.name = name.toString();
+        if (e.name == null) e.name = "service " + serviceId;
+        if (!e.complete()) {
+            e.detail = "waiting for its " + (e.newCall == null ? "NewCallNotifier" : "DiscardNotifier") + " service";
+            return null;
+        }
+        return active && e.service == null ? e : null;
+    }
+
+    private void listen(Entry e) {
+        NewCallNotifier n;
+        DiscardNotifier d;
+        int backlog;
+        synchronized (this) {
+            if (!active || e.service != null || !e.complete()) return;
+            n = e.newCall;
+            d = e.discard;
+            backlog = e.backlog > 0 ? e.backlog : ports.defaultBacklog();
+        }
+        RxService s;
+        InetSocketAddress bound;
+        try {
+            RxEndpoint endpoint = ports.openShared(e.port);
+            s = endpoint.listen(e.serviceId, backlog, n, d);
+            bound = endpoint.localAddress();
+        } catch (RuntimeException ex) {
+            String why = ex.getMessage()
+                    + (ex.getCause() != null ? ": " + ex.getCause().getMessage() : "");
+            synchronized (this) {
+                e.state = State.FAILED;
+                e.detail = why;
+            }
+            LOG.warn("Rx service {} ({}) not listening on port {}: {}", e.serviceId, e.name, e.port, why);
+            return;
+        }
+        boolean stale;
+        synchronized (this) {
+            stale = e.newCall != n || e.discard != d || !active;
+            if (!stale) {
+                e.service = s;
+                e.boundTo = bound;
+                e.state = State.LISTENING;
+                e.detail = "";
+            }
+        }
+        if (stale) { // a notifier went while we listened: undo
+            s.close();
+            return;
+        }
+        LOG.info(
+                "Rx service {} ({}) listening on udp {}:{} (backlog {})",
+                e.serviceId,
+                e.name,
+                bound.getAddress().getHostAddress(),
+                bound.getPort(),
+                backlog);
+        try {
+            n.listening(s);
+        } catch (RuntimeException ex) {
+            LOG.warn("new-call notifier of service {} threw on listening", e.serviceId, ex);
+        }
+    }
+
+    private void remove(Map<String, Object> props, NewCallNotifier n, DiscardNotifier d) {
+        RxService s;
+        NewCallNotifier told;
+        Entry e;
+        boolean portFree;
+        synchronized (this) {
+            e = null;
+            for (Entry candidate : entries.values()) {
+                if ((n != null && candidate.newCall == n) || (d != null && candidate.discard == d)) {
+                    e = candidate;
+                    break;
+                }
+            }
+            if (e == null) return;
+            told = e.newCall;
+            s = e.service;
+            e.service = null;
+            e.boundTo = null;
+            if (n != null) e.newCall = null;
+            if (d != null) e.discard = null;
+            if (e.newCall == null && e.discard == null) {
+                entries.remove(key(e.port, e.serviceId));
+            } else {
+                e.state = State.WAITING;
+                e.detail =
+                        "waiting for its " + (e.newCall == null ? "NewCallNotifier" : "DiscardNotifier") + " service";
+            }
+            Entry gone = e;
+            portFree = entries.values().stream().noneMatch(o -> o.port == gone.port && o.service != null);
+        }
+        if (s != null) {
+            s.close(); // drains; every charged call goes to the discard notifier once
+            LOG.info("Rx service {} ({}) on port {} closed", e.serviceId, e.name, e.port);
+            if (told != null) tell(told, s);
+        }
+        if (portFree) ports.released(e.port);
+    }
+
+    private static void tell(NewCallNotifier n, RxService s) {
+        try {
+            n.closed(s);
+        } catch (RuntimeException ex) {
+            LOG.warn("new-call notifier of service {} threw on closed", s.serviceId(), ex);
+        }
+    }
+
+    /** @param absent the value when missing, or -1 if required */
+    private static int number(Map<String, Object> props, String key, int min, int max, int absent) {
+        Object v = props.get(key);
+        if (v == null) {
+            if (absent < 0) throw new IllegalArgumentException("property " + key + " is missing");
+            return absent;
+        }
+        long value;
+        try {
+            value = v instanceof Number
+                    ? ((Number) v).longValue()
+                    : Long.parseLong(v.toString().trim());
+        } catch (NumberFormatException ex) {
+            throw new IllegalArgumentException(key + " = '" + v + "' is not a number (" + min + ".." + max + ")");
+        }
+        if (value < min || value > max) {
+            throw new IllegalArgumentException(key + " = " + value + " is outside " + min + ".." + max);
+        }
+        return (int) value;
+    }
+}
