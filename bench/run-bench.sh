@@ -13,9 +13,11 @@
 #   WARMUP [1]          Java client: unrecorded seconds before each run (the C client has no warm-up)
 #   SERVER_WARMUP [2]   seconds of unrecorded load (C client) against every fresh server before its runs
 #   SERVERS ["ours openafs"]   CLIENTS ["ours openafs"]
-#   CASES ["rpc-c1 rpc-c32 newconn-c1 send1m-c1 recv1m-c1 send1m-c4 recv1m-c4"]
+#   CASES ["rpc-c1 rpc-c32 rpc-c32-s32 newconn-c1 send1m-c1 recv1m-c1 send1m-c4 recv1m-c4"]
 #       rpc-c1      small RPC 4 B / 4 B, concurrency 1
 #       rpc-c32     small RPC 4 B / 4 B, concurrency 32 (C client: 8 connections, its default)
+#       rpc-c32-s32 the same from 32 client sockets (Java client --sockets 32; the C client as rpc-c32):
+#                   the sender changes from one datagram to the next, as with many clients
 #       newconn-c1  new connection per call, 4 B / 4 B, concurrency 1
 #       send1m-c1   1 MiB send (request payload), concurrency 1
 #       recv1m-c1   1 MiB recv (reply payload), concurrency 1
@@ -48,7 +50,7 @@ WARMUP=${WARMUP:-1}
 SERVER_WARMUP=${SERVER_WARMUP:-2}
 SERVERS=${SERVERS:-"ours openafs"}
 CLIENTS=${CLIENTS:-"ours openafs"}
-CASES=${CASES:-"rpc-c1 rpc-c32 newconn-c1 send1m-c1 recv1m-c1 send1m-c4 recv1m-c4"}
+CASES=${CASES:-"rpc-c1 rpc-c32 rpc-c32-s32 newconn-c1 send1m-c1 recv1m-c1 send1m-c4 recv1m-c4"}
 JAVA_OPTS=${JAVA_OPTS:-"-Xms512m -Xmx512m -XX:+UseSerialGC"}
 KEEP_LOGS=${KEEP_LOGS:-0}
 SERVER_CPU=0
@@ -115,6 +117,10 @@ set_case() {
         LABEL="small RPC 4 B / 4 B, c=32"
         C_ARGS="-m rpc -s 4 -r 4 -c 32"
         J_ARGS="--mode rpc --request-bytes 4 --reply-bytes 4 --concurrency 32" ;;
+    rpc-c32-s32)
+        LABEL="small RPC 4 B / 4 B, c=32, 32 client sockets (Java)"
+        C_ARGS="-m rpc -s 4 -r 4 -c 32"
+        J_ARGS="--mode rpc --request-bytes 4 --reply-bytes 4 --concurrency 32 --sockets 32" ;;
     newconn-c1)
         LABEL="new connection per call, 4 B / 4 B, c=1"
         C_ARGS="-m rpc -s 4 -r 4 -c 1 -N"
