@@ -142,12 +142,12 @@ final class Accept {
         }
         if (needConn) {
             conn = b.takenConn;
-            conn.initServer(peer, h.epoch, h.cid & ~Wire.CHANNEL_MASK, h.serviceId, h.securityIndex, now);
+            conn.initServer(peer, h.epoch(), h.cid() & ~Wire.CHANNEL_MASK, h.serviceId(), h.securityIndex(), now);
             tables.addServerConnection(conn);
         }
         b.takenPeer = null;
         b.takenConn = null;
-        makeLive(call, conn, h.channel(), h.callNumber, now);
+        makeLive(call, conn, h.channel(), h.callNumber(), now);
         return call;
     }
 
@@ -178,7 +178,7 @@ final class Accept {
     void keepOrBusy(Listener l, Header h, ByteBuffer b, int length, UdpAddress from, long now) {
         DeferredCalls d = l.deferred;
         if (d != null && !l.isClosed()) {
-            if (h.seq == 1 && d.holds(h.epoch, h.cid, h.callNumber, from)) {
+            if (h.seq() == 1 && d.holds(h.epoch(), h.cid(), h.callNumber(), from)) {
                 counters.inc(Counter.DUPLICATE_DATA_RECEIVED); // a retransmission of a kept packet
                 return;
             }
@@ -215,7 +215,7 @@ final class Accept {
                         endpoint.timerAt(d.oldestSince() + deferNanos);
                         break;
                     }
-                    kept.decode(d.oldestPacket(), 0);
+                    kept.wrap(d.oldestPacket(), 0);
                     output.sendBusy(kept, d.oldestSource());
                 }
                 d.removeOldest();
@@ -300,7 +300,7 @@ final class Accept {
         DeferredCalls d = l.deferred;
         if (d == null) return;
         while (d.count() > 0) {
-            kept.decode(d.oldestPacket(), 0);
+            kept.wrap(d.oldestPacket(), 0);
             if (busy) {
                 output.sendBusy(kept, d.oldestSource());
             } else {

@@ -137,7 +137,13 @@ final class Call implements RxCall {
     long lastReceiveNanos;
     long lastDataReceiveNanos;
     long lastSendNanos;
+    /** The earliest of the call's timers: its place in the endpoint's timer wheel. */
     long nextTimer;
+    /** The timer wheel's slot, or -1; and the neighbours in it (LiveCalls). */
+    int wheelSlot = -1;
+
+    Call wheelPrev;
+    Call wheelNext;
     boolean heardFromPeer;
     /** Intrusive list of the endpoint's live calls. */
     Call prevLive;

@@ -13,7 +13,7 @@ import org.slf4j.LoggerFactory;
  * (delayed ACK, retransmission, keepalive PING, dead peer, idle and hard timeouts, BUSY retry), requests
  * from application threads, and completion (net/rxrpc/call_event.c, call_object.c).
  */
-final class CallEvents {
+final class CallEvents implements LiveCalls.Due {
     private static final Logger LOG = LoggerFactory.getLogger(CallEvents.class);
     private static final long BUSY_FIRST_RETRY_NANOS = 50_000_000L;
     private static final long BUSY_MAX_RETRY_NANOS = 1_000_000_000L;
@@ -110,7 +110,8 @@ final class CallEvents {
     }
 
     /** Runs the call's expired timers. */
-    void timers(Call call, long now) {
+    @Override
+    public void timers(Call call, long now) {
         if (call.state.isComplete() || !call.started) return;
         if (call.hardDeadline != 0 && now - call.hardDeadline >= 0) {
             abortLocally(call, AbortCodes.RX_CALL_TIMEOUT, true);
@@ -156,8 +157,7 @@ final class CallEvents {
         if (call.busyRetryAt != 0) next = earliest(next, call.busyRetryAt);
         if (!call.client && call.state == CallState.SERVER_RECEIVING_REQUEST)
             next = earliest(next, call.lastDataReceiveNanos + idleTimeoutNanos);
-        call.nextTimer = next;
-        endpoint.timerAt(next);
+        endpoint.schedule(call, next);
     }
 
     private static long earliest(long a, long b) {

@@ -3,6 +3,7 @@ package org.rxrpc.transport;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import org.rxrpc.transport.io.UdpAddress;
+import org.rxrpc.transport.wire.Header;
 import org.rxrpc.transport.wire.Wire;
 
 /**
@@ -74,7 +75,10 @@ final class DeferredCalls {
         for (int n = 0; n < count; n++) {
             int i = (head + n) % packets.length;
             ByteBuffer p = packets[i];
-            if (p.getInt(0) == epoch && p.getInt(4) == cid && p.getInt(8) == callNumber && sources[i].sameAs(from)) {
+            if (p.getInt(Header.EPOCH) == epoch
+                    && p.getInt(Header.CID) == cid
+                    && p.getInt(Header.CALL_NUMBER) == callNumber
+                    && sources[i].sameAs(from)) {
                 return true;
             }
         }

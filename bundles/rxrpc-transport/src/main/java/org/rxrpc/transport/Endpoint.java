@@ -5,7 +5,6 @@ import java.lang.management.ManagementFactory;
 import java.lang.reflect.Method;
 import java.net.InetSocketAddress;
 import java.security.SecureRandom;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -66,10 +65,11 @@ final class Endpoint implements RxEndpoint {
 
     // ---- I/O thread state ----
     private final Tables tables;
-    private final List<Listener> listeners = new ArrayList<>();
-    private volatile Listener[] listenerArray = new Listener[0];
-    private Call liveList;
+    private final ListenerTable listeners = new ListenerTable();
+    private final LiveCalls live;
+    /** The earliest wake-up asked for by what is not a call timer (kept packets, drains), or 0. */
     private long nextTimer;
+
     private long nextReap;
     /** Set when this loop iteration woke an application thread (new call or data to read). */
     private boolean handedToApplication;
@@ -87,6 +87,7 @@ final class Endpoint implements RxEndpoint {
                 epoch,
                 1 + random.nextInt(0x3FFFFFFE));
         pool = new PacketPool(options.packetBuffers());
+        live = new LiveCalls(System.nanoTime());
         socket = Sockets.open(options.bindAddress(), options.port(), options.socketBufferBytes(), options.nativeIo());
         localAddress = socket.localAddress();
         output = new Output(socket, counters, options.receiveWindow());
@@ -183,15 +184,12 @@ final class Endpoint implements RxEndpoint {
             if (closed) return;
             closed = true;
         }
-        List<Listener> open;
-        synchronized (listeners) {
-            open = new ArrayList<>(listeners);
-        }
+        List<Listener> open = listeners.copy();
         long waitNanos = TimeUnit.SECONDS.toNanos(Listener.DEFAULT_CLOSE_WAIT_SECONDS);
         for (Listener l : open) l.closeNow(waitNanos); // no grace: the endpoint goes; discards first
         CompletableFuture<Void> stopped = new CompletableFuture<>();
         submit(() -> {
-            for (Call c = liveList; c != null; ) {
+            for (Call c = live.first(); c != null; ) {
                 Call next = c.nextLive;
                 events.abortLocally(c, AbortCodes.RX_CALL_DEAD, true);
                 c = next;
@@ -290,25 +288,12 @@ final class Endpoint implements RxEndpoint {
 
     private void register(Listener l) {
         if (closed) throw new IllegalStateException("endpoint " + localAddress + " is closed");
-        synchronized (listeners) {
-            for (Listener other : listeners) {
-                if (other.serviceId == l.serviceId && !other.isClosed()) {
-                    throw new IllegalStateException(
-                            "service " + l.serviceId + " is already listened on at " + localAddress);
-                }
-            }
-            // A closed one still draining answers BUSY until now; the new one takes its calls from here.
-            listeners.removeIf(other -> other.serviceId == l.serviceId);
-            listeners.add(l);
-            listenerArray = listeners.toArray(new Listener[0]);
-        }
+        listeners.register(l, localAddress);
     }
 
     /** I/O thread: a drained service's BUSY time is over: new calls for it now meet an unknown service. */
     void forget(Listener l) {
-        synchronized (listeners) {
-            if (listeners.remove(l)) listenerArray = listeners.toArray(new Listener[0]);
-        }
+        listeners.forget(l);
     }
 
     /**
@@ -327,7 +312,7 @@ final class Endpoint implements RxEndpoint {
 
     /** I/O thread: aborts the server calls of {@code l} still in progress. */
     void abortCallsOf(Listener l, int code) {
-        for (Call c = liveList; c != null; ) {
+        for (Call c = live.first(); c != null; ) {
             Call next = c.nextLive;
             if (c.listener == l) events.abortLocally(c, code, true);
             c = next;
@@ -364,7 +349,8 @@ final class Endpoint implements RxEndpoint {
             while (running) {
                 long now = System.nanoTime();
                 drainQueues(now);
-                if (nextTimer != 0 && now - nextTimer >= 0) runTimers(now);
+                live.fireDue(now, events);
+                if (nextTimer != 0 && now - nextTimer >= 0) nextTimer = 0; // what asked for it looks below
                 if (now - nextReap >= 0) {
                     nextReap = now + REAP_INTERVAL_NANOS;
                     tables.reap(now);
@@ -373,7 +359,7 @@ final class Endpoint implements RxEndpoint {
                 // After receiving: a packet kept just now is looked at again against the rings before
                 // we sleep, so a charge made meanwhile cannot be missed (see Accept.charge).
                 if (replayWanted) replayWanted = false;
-                if (accept.keptTotal() > 0) accept.replay(listenerArray, now);
+                if (accept.keptTotal() > 0) accept.replay(listeners.all(), now);
                 if (accept.draining()) accept.tendDraining(now);
                 if (n == RECEIVE_BATCH || !callQueue.isEmpty() || !commands.isEmpty() || replayWanted) {
                     continue;
@@ -382,7 +368,8 @@ final class Endpoint implements RxEndpoint {
                 handedToApplication = false;
                 sleeping = true;
                 if (callQueue.isEmpty() && commands.isEmpty() && !replayWanted && running) {
-                    long waitNanos = nextTimer == 0 ? 1_000_000_000L : Math.max(0, nextTimer - System.nanoTime());
+                    long wake = earliest(nextTimer, live.nextWake());
+                    long waitNanos = wake == 0 ? 1_000_000_000L : Math.max(0, wake - System.nanoTime());
                     long waitMillis = Math.min(1000, Math.max(1, (waitNanos + 999_999) / 1_000_000));
                     socket.await(waitMillis);
                 }
@@ -446,54 +433,39 @@ final class Endpoint implements RxEndpoint {
 
     /** Answers an rxdebug DEBUG request from the I/O thread's own tables. */
     void answerDebug(org.rxrpc.transport.wire.Header h, int type, UdpAddress from) {
-        int calls = 0;
-        for (Call c = liveList; c != null; c = c.nextLive) calls++;
-        output.sendDebug(h, type, pool.available(), tables.connectionCount(), tables.peerCount(), calls, from);
+        output.sendDebug(h, type, pool.available(), tables.connectionCount(), tables.peerCount(), live.count(), from);
     }
 
-    /** Lowers the endpoint's next wake-up to {@code when} if that is sooner. */
+    /** Lowers the endpoint's next wake-up to {@code when} if that is sooner (not for call timers). */
     void timerAt(long when) {
-        if (nextTimer == 0 || when - nextTimer < 0) nextTimer = when;
+        nextTimer = earliest(nextTimer, when);
     }
 
-    private void runTimers(long now) {
-        nextTimer = 0;
-        for (Call c = liveList; c != null; ) {
-            Call next = c.nextLive;
-            if (c.nextTimer - now <= 0) events.timers(c, now);
-            else timerAt(c.nextTimer);
-            c = next;
-        }
+    /** The earlier of two deadlines, 0 meaning none. */
+    private static long earliest(long a, long b) {
+        if (a == 0) return b;
+        if (b == 0) return a;
+        return a - b <= 0 ? a : b;
     }
 
-    // ---- tables ----
+    // ---- calls ----
 
     void addLive(Call call) {
-        if (call.onLiveList) return;
-        call.onLiveList = true;
-        call.prevLive = null;
-        call.nextLive = liveList;
-        if (liveList != null) liveList.prevLive = call;
-        liveList = call;
+        live.add(call);
     }
 
     void removeLive(Call call) {
-        if (!call.onLiveList) return;
-        call.onLiveList = false;
-        if (call.prevLive != null) call.prevLive.nextLive = call.nextLive;
-        else liveList = call.nextLive;
-        if (call.nextLive != null) call.nextLive.prevLive = call.prevLive;
-        call.prevLive = null;
-        call.nextLive = null;
+        live.remove(call);
+    }
+
+    /** Sets the call's next timer (CallEvents.scheduleTimers). */
+    void schedule(Call call, long deadline) {
+        live.schedule(call, deadline);
     }
 
     /** The service listened on for {@code serviceId}: open, or closed and still draining; else null. */
     Listener listener(int serviceId) {
-        Listener[] ls = listenerArray;
-        for (Listener l : ls) {
-            if (l.serviceId == serviceId) return l;
-        }
-        return null;
+        return listeners.find(serviceId);
     }
 
     @Override

@@ -56,8 +56,8 @@ final class Input {
             return;
         }
         Header h = header;
-        h.decode(b, 0);
-        switch (h.type) {
+        h.wrap(b, 0);
+        switch (h.type()) {
             case Wire.TYPE_VERSION:
                 version(b, length, from);
                 return;
@@ -84,31 +84,31 @@ final class Input {
                 return;
         }
         // serviceId 0 only on an ABORT: OpenAFS's raw ABORT for an unknown service moves it to the checksum.
-        if ((h.serviceId == 0 && h.type != Wire.TYPE_ABORT) || (h.type == Wire.TYPE_DATA && h.seq == 0)) {
+        if ((h.serviceId() == 0 && h.type() != Wire.TYPE_ABORT) || (h.type() == Wire.TYPE_DATA && h.seq() == 0)) {
             counters.inc(Counter.DROP_INVALID_FIELD);
             return;
         }
-        if (h.callNumber == 0) {
-            if (h.type == Wire.TYPE_ABORT) connectionAbort(b, length, from);
+        if (h.callNumber() == 0) {
+            if (h.type() == Wire.TYPE_ABORT) connectionAbort(b, length, from);
             else counters.inc(Counter.DROP_INVALID_FIELD);
             return;
         }
-        if (h.type == Wire.TYPE_DATA && !wellFormedJumbogram(b, length)) {
+        if (h.type() == Wire.TYPE_DATA && !wellFormedJumbogram(b, length)) {
             counters.inc(Counter.DROP_INVALID_FIELD);
             return;
         }
-        if (h.type == Wire.TYPE_ABORT && length < Wire.HEADER_SIZE + 4) {
+        if (h.type() == Wire.TYPE_ABORT && length < Wire.HEADER_SIZE + 4) {
             counters.inc(Counter.DROP_TRUNCATED);
             return;
         }
-        if (h.type == Wire.TYPE_ACK && !ack.decode(b, Wire.HEADER_SIZE, length - Wire.HEADER_SIZE)) {
+        if (h.type() == Wire.TYPE_ACK && !ack.decode(b, Wire.HEADER_SIZE, length - Wire.HEADER_SIZE)) {
             counters.inc(Counter.DROP_TRUNCATED);
             return;
         }
         if (!h.isClientInitiated()) {
             toClientSide(b, length, from, now);
         } else if (!toServerSide(b, length, from, now)) {
-            accept.keepOrBusy(endpoint.listener(h.serviceId), h, b, length, from, now);
+            accept.keepOrBusy(endpoint.listener(h.serviceId()), h, b, length, from, now);
         }
     }
 
@@ -117,7 +117,7 @@ final class Input {
      * flagged JUMBO has 1412 bytes and a 4-byte header after it, and is not also LAST.
      */
     private boolean wellFormedJumbogram(ByteBuffer b, int length) {
-        int flags = header.flags;
+        int flags = header.flags();
         int offset = Wire.HEADER_SIZE;
         while ((flags & Wire.FLAG_JUMBO_PACKET) != 0) {
             if ((flags & Wire.FLAG_LAST_PACKET) != 0
@@ -148,13 +148,13 @@ final class Input {
     private boolean toServerSide(ByteBuffer b, int length, UdpAddress from, long now) {
         Header h = header;
         Peer peer = tables.peer(from);
-        Connection conn = peer == null ? null : tables.serverConnection(peer, h.epoch, h.cid);
+        Connection conn = peer == null ? null : tables.serverConnection(peer, h.epoch(), h.cid());
         if (conn != null) {
-            if (conn.securityIndex != h.securityIndex) {
+            if (conn.securityIndex != h.securityIndex()) {
                 counters.inc(Counter.DROP_SECURITY);
                 return true;
             }
-            if (conn.serviceId != h.serviceId) {
+            if (conn.serviceId != h.serviceId()) {
                 counters.inc(Counter.DROP_INVALID_FIELD);
                 return true;
             }
@@ -163,15 +163,15 @@ final class Input {
             int ch = h.channel();
             Call call = conn.channelCall[ch];
             int latest = conn.channelCallNumber[ch];
-            if (call != null && call.callNumber == h.callNumber) {
+            if (call != null && call.callNumber == h.callNumber()) {
                 callPacket(call, b, length, now);
                 return true;
             }
-            if (h.callNumber == latest) {
+            if (h.callNumber() == latest) {
                 finishedCallPacket(conn, ch, from);
                 return true;
             }
-            if (h.callNumber - latest < 0) {
+            if (h.callNumber() - latest < 0) {
                 counters.inc(Counter.LATE_PACKETS);
                 return true;
             }
@@ -182,20 +182,20 @@ final class Input {
             }
         }
         // Only a call's first DATA can start it, on a new connection or on a known one.
-        if (h.type != Wire.TYPE_DATA) {
+        if (h.type() != Wire.TYPE_DATA) {
             unknownCallPacket(from);
             return true;
         }
         // The service is looked up per call: it may have closed and been listened on again since the
         // connection was made (a restarted service bundle serves clients that kept their connection).
-        Listener listener = endpoint.listener(h.serviceId);
-        if (listener == null || (conn == null && h.securityIndex != 0)) {
+        Listener listener = endpoint.listener(h.serviceId());
+        if (listener == null || (conn == null && h.securityIndex() != 0)) {
             // OpenAFS: a raw ABORT RX_INVALID_OPERATION for an unknown service or security class.
             counters.inc(Counter.CALLS_FOR_UNKNOWN_SERVICE);
             output.sendRawAbort(h, AbortCodes.RX_INVALID_OPERATION, from);
             return true;
         }
-        if (h.seq > MAX_FIRST_SEQ) {
+        if (h.seq() > MAX_FIRST_SEQ) {
             counters.inc(Counter.DROP_NO_CALL);
             return true;
         }
@@ -204,7 +204,7 @@ final class Input {
 
     /** A kept first packet, once more (see {@link Accept#replay}): false if still no call could take it. */
     boolean replay(ByteBuffer packet, int length, UdpAddress from, long now) {
-        header.decode(packet, 0);
+        header.wrap(packet, 0);
         return toServerSide(packet, length, from, now);
     }
 
@@ -219,10 +219,10 @@ final class Input {
      */
     private void unknownCallPacket(UdpAddress from) {
         Header h = header;
-        if (h.type == Wire.TYPE_ACK
+        if (h.type() == Wire.TYPE_ACK
                 && ack.reason == Wire.ACK_PING
-                && (h.flags & Wire.FLAG_REQUEST_ACK) != 0
-                && endpoint.listener(h.serviceId) != null) {
+                && (h.flags() & Wire.FLAG_REQUEST_ACK) != 0
+                && endpoint.listener(h.serviceId()) != null) {
             output.sendNoCallAck(h, Wire.ACK_PING_RESPONSE, from);
             return;
         }
@@ -233,10 +233,10 @@ final class Input {
     private void finishedCallPacket(Connection conn, int ch, UdpAddress from) {
         Header h = header;
         int abort = conn.channelLastAbort[ch];
-        if (h.type == Wire.TYPE_ABORT) return;
-        if (abort != 0 && h.type == Wire.TYPE_DATA) {
-            output.sendAbort(conn, ch, h.callNumber, abort);
-        } else if (h.type == Wire.TYPE_ACK && (h.flags & Wire.FLAG_REQUEST_ACK) != 0) {
+        if (h.type() == Wire.TYPE_ABORT) return;
+        if (abort != 0 && h.type() == Wire.TYPE_DATA) {
+            output.sendAbort(conn, ch, h.callNumber(), abort);
+        } else if (h.type() == Wire.TYPE_ACK && (h.flags() & Wire.FLAG_REQUEST_ACK) != 0) {
             output.sendNoCallAck(h, ack.reason == Wire.ACK_PING ? Wire.ACK_PING_RESPONSE : Wire.ACK_REQUESTED, from);
         } else {
             counters.inc(Counter.LATE_PACKETS);
@@ -246,22 +246,24 @@ final class Input {
     /** A packet from the server end of a connection: we are the client. */
     private void toClientSide(ByteBuffer b, int length, UdpAddress from, long now) {
         Header h = header;
-        Connection conn = tables.clientConnection(h.cid);
-        if (conn == null || conn.epoch != h.epoch || (conn.serviceId != h.serviceId && h.type != Wire.TYPE_ABORT)) {
+        Connection conn = tables.clientConnection(h.cid());
+        if (conn == null
+                || conn.epoch != h.epoch()
+                || (conn.serviceId != h.serviceId() && h.type() != Wire.TYPE_ABORT)) {
             counters.inc(Counter.DROP_NO_CALL);
             return;
         }
         conn.lastActiveNanos = now;
         int ch = h.channel();
         Call call = conn.channelCall[ch];
-        if (call != null && call.callNumber == h.callNumber) {
+        if (call != null && call.callNumber == h.callNumber()) {
             callPacket(call, b, length, now);
-        } else if (h.callNumber == conn.channelCallNumber[ch]
-                && h.type == Wire.TYPE_DATA
+        } else if (h.callNumber() == conn.channelCallNumber[ch]
+                && h.type() == Wire.TYPE_DATA
                 && conn.channelLastAbort[ch] == 0) {
             // Our final ACK was lost: say it again.
             int lastSeq = conn.channelLastReplySeq[ch];
-            if (lastSeq != 0) output.sendFinalAck(conn, ch, h.callNumber, lastSeq, Wire.ACK_DUPLICATE);
+            if (lastSeq != 0) output.sendFinalAck(conn, ch, h.callNumber(), lastSeq, Wire.ACK_DUPLICATE);
         } else {
             counters.inc(Counter.LATE_PACKETS);
         }
@@ -271,7 +273,7 @@ final class Input {
     private void callPacket(Call call, ByteBuffer b, int length, long now) {
         Header h = header;
         call.lastReceiveNanos = now;
-        switch (h.type) {
+        switch (h.type()) {
             case Wire.TYPE_DATA:
                 call.heardFromPeer = true;
                 data(call, b, length, now);
@@ -315,16 +317,16 @@ final class Input {
         } else if (call.state != CallState.SERVER_RECEIVING_REQUEST) {
             // Request data again after the request was complete: the client missed our ACK or reply.
             counters.inc(Counter.DUPLICATE_DATA_RECEIVED);
-            if ((h.flags & Wire.FLAG_REQUEST_ACK) != 0 || call.txTop == 0) {
-                Receiver.proposeAck(call, Wire.ACK_DUPLICATE, h.serial);
+            if ((h.flags() & Wire.FLAG_REQUEST_ACK) != 0 || call.txTop == 0) {
+                Receiver.proposeAck(call, Wire.ACK_DUPLICATE, h.serial());
                 events.afterInput(call, now);
             }
             return;
         }
         call.lastDataReceiveNanos = now;
-        int seq = h.seq;
-        int serial = h.serial;
-        int flags = h.flags;
+        int seq = h.seq();
+        int serial = h.serial();
+        int flags = h.flags();
         int offset = Wire.HEADER_SIZE;
         int end = length;
         // A jumbogram: every sub-packet but the last has exactly 1412 bytes and a 4-byte header after it.
@@ -357,7 +359,7 @@ final class Input {
     private void ackPacket(Call call, ByteBuffer b, long now) {
         Header h = header;
         counters.inc(Counter.ACKS_RECEIVED);
-        boolean requestAck = (h.flags & Wire.FLAG_REQUEST_ACK) != 0;
+        boolean requestAck = (h.flags() & Wire.FLAG_REQUEST_ACK) != 0;
         if (!transmitter.ackReceived(call, ack, b, now)) {
             counters.inc(Counter.DROP_ACK_OUT_OF_RANGE);
             return;
@@ -367,7 +369,7 @@ final class Input {
             output.sendAck(
                     call,
                     ack.reason == Wire.ACK_PING ? Wire.ACK_PING_RESPONSE : Wire.ACK_REQUESTED,
-                    h.serial,
+                    h.serial(),
                     false,
                     now);
         }
@@ -398,10 +400,10 @@ final class Input {
         Connection conn;
         if (h.isClientInitiated()) {
             Peer peer = tables.peer(from);
-            conn = peer == null ? null : tables.serverConnection(peer, h.epoch, h.cid);
+            conn = peer == null ? null : tables.serverConnection(peer, h.epoch(), h.cid());
         } else {
-            conn = tables.clientConnection(h.cid);
-            if (conn != null && conn.epoch != h.epoch) conn = null;
+            conn = tables.clientConnection(h.cid());
+            if (conn != null && conn.epoch != h.epoch()) conn = null;
         }
         if (conn == null) {
             counters.inc(Counter.DROP_NO_CALL);

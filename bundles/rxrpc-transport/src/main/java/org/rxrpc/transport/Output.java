@@ -23,6 +23,9 @@ final class Output {
     private final Counters counters;
     private final ByteBuffer buf = ByteBuffer.allocateDirect(65536);
     private final byte[] softAcks = new byte[Wire.MAX_ACKS];
+    /** Writes the headers of what we send into {@link #buf}. */
+    private final Header out = new Header();
+
     private final int receiveWindowMax;
 
     Output(DatagramIo socket, Counters counters, int receiveWindowMax) {
@@ -70,20 +73,18 @@ final class Output {
             if (i == count - 1 && requestAck) flags |= Wire.FLAG_REQUEST_ACK;
             int serial = c.takeSerial();
             if (i == 0) {
-                Header.put(
-                        buf,
-                        0,
-                        c.epoch,
-                        c.cid | call.channel,
-                        call.callNumber,
-                        seq,
-                        serial,
-                        Wire.TYPE_DATA,
-                        flags,
-                        0,
-                        0,
-                        0,
-                        call.serviceId);
+                out.wrap(buf, 0)
+                        .epoch(c.epoch)
+                        .cid(c.cid | call.channel)
+                        .callNumber(call.callNumber)
+                        .seq(seq)
+                        .serial(serial)
+                        .type(Wire.TYPE_DATA)
+                        .flags(flags)
+                        .userStatus(0)
+                        .securityIndex(0)
+                        .checksum(0)
+                        .serviceId(call.serviceId);
                 pos = Wire.HEADER_SIZE;
             } else {
                 // The jumbo header before a sub-packet carries that sub-packet's flags.
@@ -117,20 +118,18 @@ final class Output {
         call.rxAdvertisedWindow = window;
         int flags = clientFlag(c) | Wire.FLAG_SLOW_START_OK | (ping ? Wire.FLAG_REQUEST_ACK : 0);
         int ackSerial = c.takeSerial();
-        Header.put(
-                buf,
-                0,
-                c.epoch,
-                c.cid | call.channel,
-                call.callNumber,
-                0,
-                ackSerial,
-                Wire.TYPE_ACK,
-                flags,
-                0,
-                0,
-                0,
-                call.serviceId);
+        out.wrap(buf, 0)
+                .epoch(c.epoch)
+                .cid(c.cid | call.channel)
+                .callNumber(call.callNumber)
+                .seq(0)
+                .serial(ackSerial)
+                .type(Wire.TYPE_ACK)
+                .flags(flags)
+                .userStatus(0)
+                .securityIndex(0)
+                .checksum(0)
+                .serviceId(call.serviceId);
         int previous = Math.max(call.rxHighestStored, call.rxDelivered);
         int len = Ack.encode(
                 buf,
@@ -168,20 +167,18 @@ final class Output {
     /** A client's final ACK: everything up to {@code lastSeq} received (OpenAFS sends it as DELAY). */
     void sendFinalAck(Connection c, int channel, int callNumber, int lastSeq, int reason) {
         int serial = c.takeSerial();
-        Header.put(
-                buf,
-                0,
-                c.epoch,
-                c.cid | channel,
-                callNumber,
-                0,
-                serial,
-                Wire.TYPE_ACK,
-                Wire.FLAG_CLIENT_INITIATED | Wire.FLAG_SLOW_START_OK,
-                0,
-                0,
-                0,
-                c.serviceId);
+        out.wrap(buf, 0)
+                .epoch(c.epoch)
+                .cid(c.cid | channel)
+                .callNumber(callNumber)
+                .seq(0)
+                .serial(serial)
+                .type(Wire.TYPE_ACK)
+                .flags(Wire.FLAG_CLIENT_INITIATED | Wire.FLAG_SLOW_START_OK)
+                .userStatus(0)
+                .securityIndex(0)
+                .checksum(0)
+                .serviceId(c.serviceId);
         int len = Ack.encode(
                 buf,
                 Wire.HEADER_SIZE,
@@ -201,20 +198,18 @@ final class Output {
 
     /** An ABORT for a call (callNumber != 0) or the whole connection (callNumber 0). */
     void sendAbort(Connection c, int channel, int callNumber, int code) {
-        Header.put(
-                buf,
-                0,
-                c.epoch,
-                c.cid | channel,
-                callNumber,
-                0,
-                c.takeSerial(),
-                Wire.TYPE_ABORT,
-                clientFlag(c),
-                0,
-                0,
-                0,
-                c.serviceId);
+        out.wrap(buf, 0)
+                .epoch(c.epoch)
+                .cid(c.cid | channel)
+                .callNumber(callNumber)
+                .seq(0)
+                .serial(c.takeSerial())
+                .type(Wire.TYPE_ABORT)
+                .flags(clientFlag(c))
+                .userStatus(0)
+                .securityIndex(0)
+                .checksum(0)
+                .serviceId(c.serviceId);
         buf.putInt(Wire.HEADER_SIZE, code);
         counters.abortSent(code);
         transmit(Wire.HEADER_SIZE + 4, c.peer.address);
@@ -225,9 +220,20 @@ final class Output {
      * serial 0, and the serviceId in the checksum bytes, serviceId 0 (it copies its host struct).
      */
     void sendRawAbort(Header h, int code, UdpAddress to) {
-        int flags = h.flags & Wire.FLAG_CLIENT_INITIATED ^ Wire.FLAG_CLIENT_INITIATED;
-        Header.put(
-                buf, 0, h.epoch, h.cid, h.callNumber, 0, 0, Wire.TYPE_ABORT, flags, 0, h.securityIndex, h.serviceId, 0);
+        int flags = h.flags() & Wire.FLAG_CLIENT_INITIATED ^ Wire.FLAG_CLIENT_INITIATED;
+        // OpenAFS's rxi_SendRawAbort copies its host struct: the service id lands in the checksum bytes.
+        out.wrap(buf, 0)
+                .epoch(h.epoch())
+                .cid(h.cid())
+                .callNumber(h.callNumber())
+                .seq(0)
+                .serial(0)
+                .type(Wire.TYPE_ABORT)
+                .flags(flags)
+                .userStatus(0)
+                .securityIndex(h.securityIndex())
+                .checksum(h.serviceId())
+                .serviceId(0);
         buf.putInt(Wire.HEADER_SIZE, code);
         counters.abortSent(code);
         transmit(Wire.HEADER_SIZE + 4, to);
@@ -235,7 +241,18 @@ final class Output {
 
     /** BUSY: "this channel cannot take a new call now"; the header echoed, CLIENT_INITIATED cleared. */
     void sendBusy(Header h, UdpAddress to) {
-        Header.put(buf, 0, h.epoch, h.cid, h.callNumber, 0, 0, Wire.TYPE_BUSY, 0, 0, h.securityIndex, 0, h.serviceId);
+        out.wrap(buf, 0)
+                .epoch(h.epoch())
+                .cid(h.cid())
+                .callNumber(h.callNumber())
+                .seq(0)
+                .serial(0)
+                .type(Wire.TYPE_BUSY)
+                .flags(0)
+                .userStatus(0)
+                .securityIndex(h.securityIndex())
+                .checksum(0)
+                .serviceId(h.serviceId());
         counters.inc(Counter.BUSY_SENT);
         transmit(Wire.HEADER_SIZE, to);
     }
@@ -245,26 +262,24 @@ final class Output {
      * keeps the call and retransmits its DATA, which will be served once the backlog is recharged.
      */
     void sendNoCallAck(Header h, int reason, UdpAddress to) {
-        Header.put(
-                buf,
-                0,
-                h.epoch,
-                h.cid,
-                h.callNumber,
-                0,
-                0,
-                Wire.TYPE_ACK,
-                Wire.FLAG_SLOW_START_OK,
-                0,
-                h.securityIndex,
-                0,
-                h.serviceId);
+        out.wrap(buf, 0)
+                .epoch(h.epoch())
+                .cid(h.cid())
+                .callNumber(h.callNumber())
+                .seq(0)
+                .serial(0)
+                .type(Wire.TYPE_ACK)
+                .flags(Wire.FLAG_SLOW_START_OK)
+                .userStatus(0)
+                .securityIndex(h.securityIndex())
+                .checksum(0)
+                .serviceId(h.serviceId());
         int len = Ack.encode(
                 buf,
                 Wire.HEADER_SIZE,
                 1,
                 0,
-                h.serial,
+                h.serial(),
                 reason,
                 softAcks,
                 0,
@@ -279,21 +294,19 @@ final class Output {
 
     /** The header of a connectionless reply: the request's, echoed, with CLIENT_INITIATED cleared (OpenAFS). */
     private void echoHeader(Header h, int type) {
-        int flags = h.flags & ~Wire.FLAG_CLIENT_INITIATED;
-        Header.put(
-                buf,
-                0,
-                h.epoch,
-                h.cid,
-                h.callNumber,
-                h.seq,
-                h.serial,
-                type,
-                flags,
-                h.userStatus,
-                h.securityIndex,
-                h.checksum,
-                h.serviceId);
+        int flags = h.flags() & ~Wire.FLAG_CLIENT_INITIATED;
+        out.wrap(buf, 0)
+                .epoch(h.epoch())
+                .cid(h.cid())
+                .callNumber(h.callNumber())
+                .seq(h.seq())
+                .serial(h.serial())
+                .type(type)
+                .flags(flags)
+                .userStatus(h.userStatus())
+                .securityIndex(h.securityIndex())
+                .checksum(h.checksum())
+                .serviceId(h.serviceId());
     }
 
     /** DEBUG reply: the request header echoed with CLIENT_INITIATED cleared, then a raw struct. */

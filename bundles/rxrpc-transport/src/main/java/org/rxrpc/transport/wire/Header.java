@@ -3,94 +3,167 @@ package org.rxrpc.transport.wire;
 import java.nio.ByteBuffer;
 
 /**
- * The 28-byte Rx header, decoded into reusable fields (one instance per I/O thread, so decoding
- * allocates nothing). All fields are big-endian on the wire.
+ * A flyweight over the 28-byte Rx header in a buffer (Aeron's DataHeaderFlyweight is the model): it
+ * reads and writes the fields in place, at their named offsets, big-endian. Wrap it over a datagram to
+ * read one, or over an output buffer and chain the setters to write one. One instance per user and
+ * thread; wrapping allocates nothing.
  */
 public final class Header {
-    public int epoch;
-    public int cid;
-    public int callNumber;
-    public int seq;
-    public int serial;
-    public int type;
-    public int flags;
-    public int userStatus;
-    public int securityIndex;
-    public int checksum;
-    public int serviceId;
+    public static final int EPOCH = 0;
+    public static final int CID = 4;
+    public static final int CALL_NUMBER = 8;
+    public static final int SEQ = 12;
+    public static final int SERIAL = 16;
+    public static final int TYPE = 20;
+    public static final int FLAGS = 21;
+    public static final int USER_STATUS = 22;
+    public static final int SECURITY_INDEX = 23;
+    /** OpenAFS's "spare", Linux's "cksum": 0 unless the security class uses it. */
+    public static final int CHECKSUM = 24;
 
-    /** Reads the header at {@code offset}; the caller checks that 28 bytes are there. */
-    public void decode(ByteBuffer b, int offset) {
-        epoch = b.getInt(offset);
-        cid = b.getInt(offset + 4);
-        callNumber = b.getInt(offset + 8);
-        seq = b.getInt(offset + 12);
-        serial = b.getInt(offset + 16);
-        type = b.get(offset + 20) & 0xff;
-        flags = b.get(offset + 21) & 0xff;
-        userStatus = b.get(offset + 22) & 0xff;
-        securityIndex = b.get(offset + 23) & 0xff;
-        checksum = b.getShort(offset + 24) & 0xffff;
-        serviceId = b.getShort(offset + 26) & 0xffff;
+    public static final int SERVICE_ID = 26;
+    public static final int LENGTH = Wire.HEADER_SIZE;
+
+    private ByteBuffer buf;
+    private int offset;
+
+    /** Reads and writes the header at {@code offset} of {@code b} from now on; the caller checked its length. */
+    public Header wrap(ByteBuffer b, int offset) {
+        this.buf = b;
+        this.offset = offset;
+        return this;
     }
 
-    /** Writes the header at {@code offset}. */
-    public void encode(ByteBuffer b, int offset) {
-        put(
-                b,
-                offset,
-                epoch,
-                cid,
-                callNumber,
-                seq,
-                serial,
-                type,
-                flags,
-                userStatus,
-                securityIndex,
-                checksum,
-                serviceId);
+    public ByteBuffer buffer() {
+        return buf;
     }
 
-    public static void put(
-            ByteBuffer b,
-            int offset,
-            int epoch,
-            int cid,
-            int callNumber,
-            int seq,
-            int serial,
-            int type,
-            int flags,
-            int userStatus,
-            int securityIndex,
-            int checksum,
-            int serviceId) {
-        b.putInt(offset, epoch);
-        b.putInt(offset + 4, cid);
-        b.putInt(offset + 8, callNumber);
-        b.putInt(offset + 12, seq);
-        b.putInt(offset + 16, serial);
-        b.put(offset + 20, (byte) type);
-        b.put(offset + 21, (byte) flags);
-        b.put(offset + 22, (byte) userStatus);
-        b.put(offset + 23, (byte) securityIndex);
-        b.putShort(offset + 24, (short) checksum);
-        b.putShort(offset + 26, (short) serviceId);
+    public int epoch() {
+        return buf.getInt(offset + EPOCH);
+    }
+
+    public int cid() {
+        return buf.getInt(offset + CID);
+    }
+
+    public int callNumber() {
+        return buf.getInt(offset + CALL_NUMBER);
+    }
+
+    public int seq() {
+        return buf.getInt(offset + SEQ);
+    }
+
+    public int serial() {
+        return buf.getInt(offset + SERIAL);
+    }
+
+    public int type() {
+        return buf.get(offset + TYPE) & 0xff;
+    }
+
+    public int flags() {
+        return buf.get(offset + FLAGS) & 0xff;
+    }
+
+    public int userStatus() {
+        return buf.get(offset + USER_STATUS) & 0xff;
+    }
+
+    public int securityIndex() {
+        return buf.get(offset + SECURITY_INDEX) & 0xff;
+    }
+
+    public int checksum() {
+        return buf.getShort(offset + CHECKSUM) & 0xffff;
+    }
+
+    public int serviceId() {
+        return buf.getShort(offset + SERVICE_ID) & 0xffff;
+    }
+
+    public Header epoch(int v) {
+        buf.putInt(offset + EPOCH, v);
+        return this;
+    }
+
+    public Header cid(int v) {
+        buf.putInt(offset + CID, v);
+        return this;
+    }
+
+    public Header callNumber(int v) {
+        buf.putInt(offset + CALL_NUMBER, v);
+        return this;
+    }
+
+    public Header seq(int v) {
+        buf.putInt(offset + SEQ, v);
+        return this;
+    }
+
+    public Header serial(int v) {
+        buf.putInt(offset + SERIAL, v);
+        return this;
+    }
+
+    public Header type(int v) {
+        buf.put(offset + TYPE, (byte) v);
+        return this;
+    }
+
+    public Header flags(int v) {
+        buf.put(offset + FLAGS, (byte) v);
+        return this;
+    }
+
+    public Header userStatus(int v) {
+        buf.put(offset + USER_STATUS, (byte) v);
+        return this;
+    }
+
+    public Header securityIndex(int v) {
+        buf.put(offset + SECURITY_INDEX, (byte) v);
+        return this;
+    }
+
+    public Header checksum(int v) {
+        buf.putShort(offset + CHECKSUM, (short) v);
+        return this;
+    }
+
+    public Header serviceId(int v) {
+        buf.putShort(offset + SERVICE_ID, (short) v);
+        return this;
+    }
+
+    /** Copies the 28 bytes of another header (to answer a packet with its own identity). */
+    public Header copyFrom(Header other) {
+        for (int i = 0; i < LENGTH; i += 4) buf.putInt(offset + i, other.buf.getInt(other.offset + i));
+        return this;
     }
 
     public boolean isClientInitiated() {
-        return (flags & Wire.FLAG_CLIENT_INITIATED) != 0;
+        return (flags() & Wire.FLAG_CLIENT_INITIATED) != 0;
     }
 
     public int channel() {
-        return cid & Wire.CHANNEL_MASK;
+        return cid() & Wire.CHANNEL_MASK;
     }
 
     @Override
     public String toString() {
         return String.format(
                 "type=%d flags=0x%02x epoch=0x%08x cid=0x%08x call=%d seq=%d serial=%d sec=%d cksum=%d service=%d",
-                type, flags, epoch, cid, callNumber, seq, serial, securityIndex, checksum, serviceId);
+                type(),
+                flags(),
+                epoch(),
+                cid(),
+                callNumber(),
+                seq(),
+                serial(),
+                securityIndex(),
+                checksum(),
+                serviceId());
     }
 }
