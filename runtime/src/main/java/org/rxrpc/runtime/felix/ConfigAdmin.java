@@ -24,6 +24,7 @@ final class ConfigAdmin {
     private final ServiceReference<?> reference;
     private final Object admin;
     private final Method getConfiguration;
+    private final Method createFactoryConfiguration;
     private final Method listConfigurations;
     private final Method getProperties;
     private final Method update;
@@ -34,6 +35,7 @@ final class ConfigAdmin {
         Class<?> adminType = reference.getBundle().loadClass(SERVICE);
         Class<?> configurationType = reference.getBundle().loadClass("org.osgi.service.cm.Configuration");
         getConfiguration = adminType.getMethod("getConfiguration", String.class, String.class);
+        createFactoryConfiguration = adminType.getMethod("createFactoryConfiguration", String.class, String.class);
         listConfigurations = adminType.getMethod("listConfigurations", String.class);
         getProperties = configurationType.getMethod("getProperties");
         update = configurationType.getMethod("update", Dictionary.class);
@@ -88,6 +90,15 @@ final class ConfigAdmin {
         }
         merged.putAll(values);
         call(update, configuration, merged);
+    }
+
+    /**
+     * Creates a new configuration of the factory PID {@code factoryPid} with {@code values}, bound to no
+     * bundle (the bundle registering that factory gets it).
+     */
+    void createFactoryConfiguration(String factoryPid, Map<String, Object> values) throws Exception {
+        Object configuration = call(createFactoryConfiguration, admin, factoryPid, "?");
+        call(update, configuration, new Hashtable<>(values));
     }
 
     private static Object call(Method m, Object target, Object... args) throws Exception {

@@ -35,8 +35,11 @@ import org.osgi.framework.wiring.FrameworkWiring;
  * <p>Order matters, so that every component activates once, with its final settings: all bundles are
  * installed and started except FileInstall and SCR; then FileInstall, and the launcher waits until each
  * {@code .cfg} file of the settings folder is in Config Admin; then the overrides are written into Config
- * Admin; then SCR starts and activates the components. FileInstall never writes back into the files, so
- * an override lasts until its file changes.
+ * Admin; then FileInstall is given the deploy folder to watch, and the launcher waits until it has
+ * installed and started the bundles already there; then SCR starts and activates the components.
+ * FileInstall never writes back into the files, so an override lasts until its file changes. While the
+ * runtime runs, FileInstall installs, updates and uninstalls the bundles of the deploy folder
+ * ({@link DeployFolder}).
  *
  * <p>Output: lines starting with {@value #PREFIX} on the given stream (the Rx services that listen, and
  * when they stop); the bundles log through slf4j (slf4j-simple: to stderr by default).
@@ -48,21 +51,31 @@ public final class FelixLauncher {
     static final String SLF4J_API = "slf4j.api";
 
     private static final long SETTINGS_WAIT_NANOS = TimeUnit.SECONDS.toNanos(10);
+    private static final long DEPLOY_WAIT_NANOS = TimeUnit.SECONDS.toNanos(10);
     private static final long STARTUP_WAIT_NANOS = TimeUnit.SECONDS.toNanos(10);
 
     /**
      * What to run.
      *
-     * @param bundles folder whose {@code *.jar} are installed
+     * @param bundles folder whose {@code *.jar} are installed: the default set, or the one that replaces it
+     * @param addBundles more folders whose {@code *.jar} are installed at start, on top of {@code bundles}
      * @param etc folder of {@code .cfg} files; null for none
+     * @param deploy folder watched for bundles while the runtime runs (it must exist); null for none
      * @param cache framework storage, cleaned at start and kept; null for a temporary folder deleted at
      *     the end
      * @param overrides properties to set per PID after the files are read
      * @param stopTimeout how long stopping may take
      */
     public record Settings(
-            Path bundles, Path etc, Path cache, Map<String, Map<String, Object>> overrides, Duration stopTimeout) {
+            Path bundles,
+            List<Path> addBundles,
+            Path etc,
+            Path deploy,
+            Path cache,
+            Map<String, Map<String, Object>> overrides,
+            Duration stopTimeout) {
         public Settings {
+            addBundles = List.copyOf(addBundles);
             overrides = copy(overrides);
         }
 
@@ -99,6 +112,7 @@ public final class FelixLauncher {
     private Path cache;
     private boolean temporaryCache;
     private RxServiceReporter reporter;
+    private volatile DeployFolder deployFolder;
     private long stopStartNanos;
 
     public FelixLauncher(Settings settings, PrintStream out) {
@@ -122,6 +136,14 @@ public final class FelixLauncher {
         } catch (URISyntaxException | RuntimeException e) {
             return Paths.get("").toAbsolutePath();
         }
+    }
+
+    /**
+     * Default deploy folder: in the build layout, {@code runtime/deploy} (beside {@code runtime/etc});
+     * otherwise {@code deploy/} beside the jar.
+     */
+    public static Path defaultDeploy() {
+        return defaultEtc().resolveSibling("deploy");
     }
 
     /** Default bundle folder: {@code bundles/} beside the jar. */
@@ -159,7 +181,13 @@ public final class FelixLauncher {
     }
 
     private void launch(long t0) throws Exception {
-        List<Path> jars = bundleJars(settings.bundles());
+        List<Path> jars = new ArrayList<>(bundleJars(settings.bundles(), true));
+        List<Integer> added = new ArrayList<>();
+        for (Path folder : settings.addBundles()) {
+            List<Path> more = bundleJars(folder, false);
+            added.add(more.size());
+            jars.addAll(more);
+        }
         Path etc = settings.etc();
         if (settings.cache() != null) {
             cache = settings.cache().toAbsolutePath();
@@ -189,8 +217,17 @@ public final class FelixLauncher {
             }
         }
         f.start();
-        out.println(PREFIX + "Apache Felix " + f.getVersion() + ", " + bundles.size() + " bundles from "
-                + settings.bundles() + ", settings from "
+        StringBuilder from = new StringBuilder();
+        from.append(bundles.size() - added.stream().mapToInt(Integer::intValue).sum())
+                .append(" bundles from ")
+                .append(settings.bundles());
+        for (int i = 0; i < added.size(); i++) {
+            from.append(", ")
+                    .append(added.get(i))
+                    .append(" from ")
+                    .append(settings.addBundles().get(i));
+        }
+        out.println(PREFIX + "Apache Felix " + f.getVersion() + ", " + from + ", settings from "
                 + (settings.etc() == null ? "(none)" : settings.etc() + "/*.cfg"));
         f.adapt(FrameworkWiring.class).resolveBundles(bundles);
 
@@ -206,6 +243,7 @@ public final class FelixLauncher {
         for (Bundle b : bySymbolicName(bundles, FILEINSTALL)) failures += startBundle(b);
         if (settings.etc() != null) awaitSettingsFiles(context, settings.etc());
         applyOverrides(context);
+        if (settings.deploy() != null) watchDeployFolder(context, bundles);
         if (stopping()) throw new LaunchException("stopped while starting");
         List<Bundle> scr = bySymbolicName(bundles, SCR);
         if (scr.isEmpty()) out.println(PREFIX + "WARNING: no " + SCR + " bundle: no component will start");
@@ -235,6 +273,8 @@ public final class FelixLauncher {
         p.put("felix.fileinstall.enableConfigSave", "false"); // never rewrite the user's files
         p.put("felix.fileinstall.noInitialDelay", "true");
         p.put("felix.fileinstall.poll", "1000");
+        // Its temporary files (jars made of folders) in the framework storage, not in java.io.tmpdir.
+        p.put("felix.fileinstall.tmpdir", cache.resolve("fileinstall").toString());
         // -Dfelix.*, -Dds.*, -Dorg.osgi.framework.* on the java command line win.
         for (String key : System.getProperties().stringPropertyNames()) {
             if (key.startsWith("felix.") || key.startsWith("ds.") || key.startsWith("org.osgi.framework."))
@@ -252,10 +292,47 @@ public final class FelixLauncher {
         }
     }
 
-    private static List<Path> bundleJars(Path folder) throws LaunchException {
+    /**
+     * Asks FileInstall to watch the deploy folder, and waits (bounded) until it has installed and started
+     * the bundles already there.
+     */
+    private void watchDeployFolder(BundleContext context, List<Bundle> bundles)
+            throws InterruptedException, LaunchException {
+        if (bySymbolicName(bundles, FILEINSTALL).stream().noneMatch(b -> b.getState() == Bundle.ACTIVE)) {
+            out.println(PREFIX + "WARNING: no active " + FILEINSTALL + " bundle: the deploy folder " + settings.deploy()
+                    + " is not watched");
+            return;
+        }
+        ConfigAdmin admin = ConfigAdmin.find(context);
+        if (admin == null) {
+            out.println(
+                    PREFIX + "WARNING: no Config Admin: the deploy folder " + settings.deploy() + " is not watched");
+            return;
+        }
+        deployFolder = new DeployFolder(context, settings.deploy(), out, PREFIX);
+        try {
+            deployFolder.open(admin, cache.resolve("fileinstall-deploy"));
+        } catch (Exception e) {
+            throw new LaunchException("cannot watch the deploy folder " + settings.deploy() + ": " + e, e);
+        } finally {
+            admin.release();
+        }
+        List<String> late = deployFolder.awaitPresentBundles(DEPLOY_WAIT_NANOS, this::stopping);
+        if (!late.isEmpty() && !stopping()) {
+            out.println(PREFIX + "WARNING: deploy: " + late + " not installed and started after "
+                    + TimeUnit.NANOSECONDS.toSeconds(DEPLOY_WAIT_NANOS) + " s; going on without waiting");
+        }
+    }
+
+    /**
+     * The jars of a bundle folder.
+     *
+     * @param required whether the folder must hold at least one (the default set, or the one replacing it)
+     */
+    private static List<Path> bundleJars(Path folder, boolean required) throws LaunchException {
         if (folder == null || !Files.isDirectory(folder))
             throw new LaunchException("no bundle folder " + folder
-                    + " (it is made by the build: mvn -B -q install -DskipTests, or --bundles DIR)");
+                    + (required ? " (it is made by the build: mvn -B -q install -DskipTests, or --bundles DIR)" : ""));
         List<Path> jars;
         try (Stream<Path> s = Files.list(folder)) {
             jars = s.filter(p -> p.getFileName().toString().endsWith(".jar") && Files.isRegularFile(p))
@@ -264,7 +341,7 @@ public final class FelixLauncher {
         } catch (IOException e) {
             throw new LaunchException("cannot read the bundle folder " + folder + ": " + e.getMessage(), e);
         }
-        if (jars.isEmpty()) throw new LaunchException("no bundles (*.jar) in " + folder);
+        if (jars.isEmpty() && required) throw new LaunchException("no bundles (*.jar) in " + folder);
         return jars;
     }
 
@@ -490,6 +567,7 @@ public final class FelixLauncher {
             if (finished) return clean ? 0 : 1;
             finished = true;
             if (reporter != null) reporter.frameworkStopped();
+            if (deployFolder != null) deployFolder.close();
             long since = stopRequested ? stopStartNanos : System.nanoTime();
             if (clean) {
                 out.printf(

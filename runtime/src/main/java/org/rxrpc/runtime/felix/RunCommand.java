@@ -1,9 +1,12 @@
 package org.rxrpc.runtime.felix;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -22,6 +25,8 @@ import picocli.CommandLine.Option;
             "Start the OSGi runtime (the default command): Apache Felix with the bundles of the bundle folder"
                     + " (Declarative Services, Config Admin, Metatype, FileInstall, slf4j, and the rxrpc bundles),"
                     + " settings from Karaf-style .cfg files in the settings folder, until Ctrl-C or SIGTERM.",
+            "Third-party bundles: put them in the deploy folder, at any time (installed and started; replaced:"
+                    + " updated; removed: uninstalled), or name their folder with --add-bundles.",
             "Settings (PIDs, one file each: PID.cfg): org.rxrpc.transport (bindAddress, windows, timeouts...),"
                     + " org.rxrpc.rxperf (port, backlog, maxLiveCalls, verify), org.rxrpc.cm (port, backlog, maxLiveCalls). The options"
                     + " below are written into Config Admin after the files are read, so they win at start.",
@@ -61,10 +66,28 @@ public final class RunCommand implements Callable<Integer> {
     Path etc;
 
     @Option(
+            names = "--deploy",
+            paramLabel = "DIR",
+            description = "Deploy folder, watched while the runtime runs (Felix FileInstall, every second): a bundle"
+                    + " (*.jar) put there is installed and started, replaced is updated, removed is uninstalled;"
+                    + " those there at start are started before the startup report (default: runtime/deploy,"
+                    + " beside runtime/etc; created if missing).")
+    Path deploy;
+
+    @Option(
+            names = "--add-bundles",
+            paramLabel = "DIR",
+            description = "Also install and start the *.jar of this folder at start, on top of the bundle folder"
+                    + " (repeatable; not watched).")
+    List<Path> addBundles = new ArrayList<>();
+
+    @Option(
             names = "--bundles",
             paramLabel = "DIR",
-            description = "Bundle folder: every *.jar in it is installed (default: runtime/target/bundles,"
-                    + " filled by the build).")
+            description = "Bundle folder: every *.jar in it is installed at start. It replaces the default set"
+                    + " (runtime/target/bundles, filled by the build: Felix SCR, Config Admin, Metatype,"
+                    + " FileInstall, slf4j and the rxrpc bundles), so it must hold what the runtime needs; to add"
+                    + " bundles to the default set, use --add-bundles or --deploy.")
     Path bundles;
 
     @Option(
@@ -89,6 +112,17 @@ public final class RunCommand implements Callable<Integer> {
         if (bind != null && bind.isBlank()) return usage("--bind must not be empty");
         if (stopTimeoutSeconds < 1) return usage("--stop-timeout must be at least 1");
         if (etc != null && !Files.isDirectory(etc)) return usage("--etc " + etc + " is not a folder");
+        for (Path folder : addBundles) {
+            if (!Files.isDirectory(folder)) return usage("--add-bundles " + folder + " is not a folder");
+        }
+        Path deployDir = (deploy != null ? deploy : FelixLauncher.defaultDeploy()).toAbsolutePath();
+        if (Files.exists(deployDir) && !Files.isDirectory(deployDir))
+            return usage("--deploy " + deployDir + " is not a folder");
+        try {
+            Files.createDirectories(deployDir);
+        } catch (IOException e) {
+            return usage("cannot create the deploy folder " + deployDir + ": " + e);
+        }
 
         Path etcDir = etc != null ? etc : FelixLauncher.defaultEtc();
         if (etc == null && !Files.isDirectory(etcDir)) {
@@ -98,7 +132,9 @@ public final class RunCommand implements Callable<Integer> {
         FelixLauncher launcher = new FelixLauncher(
                 new FelixLauncher.Settings(
                         (bundles != null ? bundles : FelixLauncher.defaultBundles()).toAbsolutePath(),
+                        addBundles.stream().map(Path::toAbsolutePath).toList(),
                         etcDir == null ? null : etcDir.toAbsolutePath(),
+                        deployDir,
                         cache,
                         overrides(),
                         Duration.ofSeconds(stopTimeoutSeconds)),
