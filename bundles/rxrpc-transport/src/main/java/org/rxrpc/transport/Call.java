@@ -119,6 +119,8 @@ final class Call implements RxCall {
     int dupNacks;
     int rtoBackoff;
     int rxHighestStored;
+    /** Every packet up to this seq is stored or delivered (the next in sequence is one more). */
+    int rxContiguous;
     /** Seq of the LAST packet once stored (maybe not yet deliverable), else 0. */
     int rxHighestLast;
 

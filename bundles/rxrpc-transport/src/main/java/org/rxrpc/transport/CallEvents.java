@@ -207,6 +207,7 @@ final class CallEvents implements LiveCalls.Due {
             conn.lastActiveNanos = System.nanoTime();
         }
         transmitter.releaseAll(call);
+        Receiver.releaseUndelivered(call);
         boolean wasLive = call.onLiveList;
         endpoint.removeLive(call);
         if (wasLive && !call.client && call.listener != null) endpoint.serverCallEnded(call.listener);

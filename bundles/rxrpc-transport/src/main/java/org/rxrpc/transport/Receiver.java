@@ -69,7 +69,14 @@ final class Receiver {
         call.rxRing[slot] = p;
         if (last) call.rxHighestLast = seq;
         if (seq - call.rxHighestStored > 0) call.rxHighestStored = seq;
-        if (seq != call.rxDelivered + 1) proposeAck(call, Wire.ACK_OUT_OF_SEQUENCE, serial);
+        // Out of sequence only after a gap: the sub-packets of an in-order jumbogram follow each other.
+        if (seq == call.rxContiguous + 1) {
+            int next = seq;
+            while (next - call.rxHighestStored < 0 && call.rxRing[(next + 1) & Call.RING_MASK] != null) next++;
+            call.rxContiguous = next;
+        } else {
+            proposeAck(call, Wire.ACK_OUT_OF_SEQUENCE, serial);
+        }
         call.rxPendingAckPackets++;
         if (call.rxPendingAckSerial == 0) call.rxPendingAckSerial = serial;
         return true;
@@ -120,6 +127,19 @@ final class Receiver {
         call.rxDelivered = delivered;
         if (call.rxAdvertisedWindow > 0 && call.rxAdvertisedWindow < receiveWindowMax / 2) call.wantWindowUpdate = true;
         return true;
+    }
+
+    /**
+     * The call ended: packets stored beyond the delivered ones (held behind a gap) will never be read,
+     * so they go back to the pool here; delivered ones are the reader's, freed as it reads or closes.
+     */
+    static void releaseUndelivered(Call call) {
+        for (int seq = call.rxDelivered + 1; seq - call.rxHighestStored <= 0; seq++) {
+            int slot = seq & Call.RING_MASK;
+            PacketBuffer p = call.rxRing[slot];
+            call.rxRing[slot] = null;
+            if (p != null) call.endpoint.pool.release(p);
+        }
     }
 
     /** Remembers the most urgent reason to ACK since the last ACK went out. */

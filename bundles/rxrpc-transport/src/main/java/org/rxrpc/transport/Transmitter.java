@@ -35,7 +35,10 @@ final class Transmitter {
                     p.needsResend = false;
                     call.resendPending--;
                     markInFlight(call, p);
-                    output.sendData(call, seq, 1, true, now);
+                    // A resend asks for an ACK, but never the last packet of a reply: an OpenAFS client
+                    // would answer with a soft ACK and never hard-ACK it (rx-protocol.md §3.4).
+                    boolean replyLast = !call.client && seq == call.txLastSeq;
+                    output.sendData(call, seq, 1, !replyLast, now);
                 }
             }
         }
