@@ -222,37 +222,34 @@ final class Output {
     void sendRawAbort(Header h, int code, UdpAddress to) {
         int flags = h.flags() & Wire.FLAG_CLIENT_INITIATED ^ Wire.FLAG_CLIENT_INITIATED;
         // OpenAFS's rxi_SendRawAbort copies its host struct: the service id lands in the checksum bytes.
-        out.wrap(buf, 0)
-                .epoch(h.epoch())
-                .cid(h.cid())
-                .callNumber(h.callNumber())
-                .seq(0)
-                .serial(0)
-                .type(Wire.TYPE_ABORT)
-                .flags(flags)
-                .userStatus(0)
-                .securityIndex(h.securityIndex())
-                .checksum(h.serviceId())
-                .serviceId(0);
+        answer(h, Wire.TYPE_ABORT, flags).checksum(h.serviceId()).serviceId(0);
         buf.putInt(Wire.HEADER_SIZE, code);
         counters.abortSent(code);
         transmit(Wire.HEADER_SIZE + 4, to);
     }
 
-    /** BUSY: "this channel cannot take a new call now"; the header echoed, CLIENT_INITIATED cleared. */
-    void sendBusy(Header h, UdpAddress to) {
-        out.wrap(buf, 0)
+    /**
+     * The header of a connectionless answer to the packet {@code h}: its connection and call, no seq or
+     * serial (we keep no state for it).
+     */
+    private Header answer(Header h, int type, int flags) {
+        return out.wrap(buf, 0)
                 .epoch(h.epoch())
                 .cid(h.cid())
                 .callNumber(h.callNumber())
                 .seq(0)
                 .serial(0)
-                .type(Wire.TYPE_BUSY)
-                .flags(0)
+                .type(type)
+                .flags(flags)
                 .userStatus(0)
                 .securityIndex(h.securityIndex())
                 .checksum(0)
                 .serviceId(h.serviceId());
+    }
+
+    /** BUSY: "this channel cannot take a new call now"; the header echoed, CLIENT_INITIATED cleared. */
+    void sendBusy(Header h, UdpAddress to) {
+        answer(h, Wire.TYPE_BUSY, 0);
         counters.inc(Counter.BUSY_SENT);
         transmit(Wire.HEADER_SIZE, to);
     }
@@ -262,18 +259,7 @@ final class Output {
      * keeps the call and retransmits its DATA, which will be served once the backlog is recharged.
      */
     void sendNoCallAck(Header h, int reason, UdpAddress to) {
-        out.wrap(buf, 0)
-                .epoch(h.epoch())
-                .cid(h.cid())
-                .callNumber(h.callNumber())
-                .seq(0)
-                .serial(0)
-                .type(Wire.TYPE_ACK)
-                .flags(Wire.FLAG_SLOW_START_OK)
-                .userStatus(0)
-                .securityIndex(h.securityIndex())
-                .checksum(0)
-                .serviceId(h.serviceId());
+        answer(h, Wire.TYPE_ACK, Wire.FLAG_SLOW_START_OK);
         int len = Ack.encode(
                 buf,
                 Wire.HEADER_SIZE,

@@ -5,9 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.StringWriter;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
@@ -17,11 +15,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Predicate;
 import java.util.regex.Pattern;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
@@ -45,8 +40,6 @@ import picocli.CommandLine;
 class FelixRuntimeTest {
     private static final int RXAFSCB_SERVICE = 1;
     private static final int RXAFSCB_PROBE = 206;
-    private static final Duration START_LIMIT = Duration.ofSeconds(60);
-    private static final Duration STOP_LIMIT = Duration.ofSeconds(30);
     /** A line slf4j-simple printed for a bundle's logger: proof that logging inside Felix really prints. */
     private static final Pattern SLF4J_LINE = Pattern.compile(
             "^\\d\\d:\\d\\d:\\d\\d\\.\\d{3} \\[[^]]+\\] INFO org\\.rxrpc\\.transport\\.osgi\\.TransportComponent"
@@ -61,8 +54,8 @@ class FelixRuntimeTest {
         int cmPort = freeUdpPort(port);
         // The committed runtime/etc (every line a comment) and target/bundles: the defaults, but for the
         // ports (7009 and 7001 may be taken on this machine).
-        try (Child runtime =
-                Child.start("run", "--rxperf-port", String.valueOf(port), "--cm-port", String.valueOf(cmPort))) {
+        try (RuntimeProcess runtime = RuntimeProcess.start(
+                "run", "--rxperf-port", String.valueOf(port), "--cm-port", String.valueOf(cmPort))) {
             String listening = "rxrpc runtime: service 147 (rxperf) listening on udp 127.0.0.1:" + port;
             runtime.await(listening::equals);
             runtime.await(cmListening(cmPort)::equals);
@@ -106,7 +99,7 @@ class FelixRuntimeTest {
         Files.writeString(etc.resolve("org.rxrpc.transport.cfg"), "bindAddress = 127.0.0.1\n");
         int cmPort = freeUdpPort(port);
         Files.writeString(etc.resolve("org.rxrpc.cm.cfg"), "rxrpc.port = " + cmPort + "\n");
-        try (Child runtime = Child.start("run", "--etc", etc.toString())) {
+        try (RuntimeProcess runtime = RuntimeProcess.start("run", "--etc", etc.toString())) {
             runtime.await(("rxrpc runtime: service 147 (rxperf) listening on udp 127.0.0.1:" + port)::equals);
             runtime.await(cmListening(cmPort)::equals);
             probe(cmPort);
@@ -135,7 +128,7 @@ class FelixRuntimeTest {
         Files.writeString(etc.resolve("org.rxrpc.rxperf.cfg"), "rxrpc.port = " + filePort + "\n");
         Files.writeString(etc.resolve("org.rxrpc.cm.cfg"), "rxrpc.port = " + cmFilePort + "\n");
         Files.writeString(etc.resolve("org.rxrpc.transport.cfg"), "bindAddress = ::1\n");
-        try (Child runtime = Child.start(
+        try (RuntimeProcess runtime = RuntimeProcess.start(
                 "--etc",
                 etc.toString(),
                 "--bind",
@@ -254,85 +247,5 @@ class FelixRuntimeTest {
         assertEquals(0, p.exitValue(), out);
         // No CacheManager service in the runtime: the bundle answers the zero configuration.
         assertTrue(out.contains("Chunk files:   0"), out);
-    }
-
-    /** The runtime in a child JVM, its stdout and stderr collected line by line. */
-    private static final class Child implements AutoCloseable {
-        private final Process process;
-        private final List<String> lines = new ArrayList<>();
-        private final Thread reader;
-
-        private Child(Process process) {
-            this.process = process;
-            this.reader = new Thread(this::read, "runtime-output");
-            reader.setDaemon(true);
-            reader.start();
-        }
-
-        static Child start(String... args) throws IOException {
-            List<String> command = new ArrayList<>(List.of(
-                    Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-cp",
-                    System.getProperty("java.class.path"),
-                    "org.rxrpc.runtime.Main"));
-            command.addAll(List.of(args));
-            return new Child(
-                    new ProcessBuilder(command).redirectErrorStream(true).start());
-        }
-
-        private void read() {
-            try (BufferedReader r =
-                    new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-                for (String line; (line = r.readLine()) != null; ) {
-                    synchronized (this) {
-                        lines.add(line);
-                        notifyAll();
-                    }
-                }
-            } catch (IOException e) {
-                // the process ended
-            }
-        }
-
-        synchronized boolean has(Predicate<String> p) {
-            return lines.stream().anyMatch(p);
-        }
-
-        synchronized long count(Predicate<String> p) {
-            return lines.stream().filter(p).count();
-        }
-
-        synchronized String output() {
-            return String.join("\n", lines);
-        }
-
-        /** Waits for a line, failing with the output so far if none comes in time or the process ends. */
-        synchronized void await(Predicate<String> p) throws InterruptedException {
-            long deadline = System.nanoTime() + START_LIMIT.toNanos();
-            while (!has(p)) {
-                long left = deadline - System.nanoTime();
-                assertTrue(left > 0, "no such line within " + START_LIMIT + ":\n" + output());
-                assertTrue(process.isAlive() || reader.isAlive(), "the runtime exited:\n" + output());
-                wait(Math.max(1, Math.min(TimeUnit.NANOSECONDS.toMillis(left), 200)));
-            }
-        }
-
-        /** SIGTERM, then the exit code (the output read to the end). */
-        int sigtermAndWait() throws InterruptedException {
-            // SIGTERM. Not Process.destroy(): it also closes the pipes, and the stop's output would be lost.
-            process.toHandle().destroy();
-            assertTrue(
-                    process.waitFor(STOP_LIMIT.toSeconds(), TimeUnit.SECONDS), "no exit after SIGTERM:\n" + output());
-            reader.join(TimeUnit.SECONDS.toMillis(10));
-            return process.exitValue();
-        }
-
-        @Override
-        public void close() throws InterruptedException {
-            if (process.isAlive()) {
-                process.destroyForcibly();
-                process.waitFor(10, TimeUnit.SECONDS);
-            }
-        }
     }
 }
