@@ -146,6 +146,16 @@ final class ServiceWhiteboard {
             return null;
         }
         Entry e = entries.computeIfAbsent(key(port, serviceId), k -> new Entry(serviceId, port));
+        if ((n != null && e.newCall != null && e.newCall != n) || (d != null && e.discard != null && e.discard != d)) {
+            // The first pair wins; a second one for the same service and port is refused, not swapped in.
+            LOG.warn(
+                    "Rx notifier {} ignored: service {} on port {} already has one ({})",
+                    n != null ? n : d,
+                    serviceId,
+                    port,
+                    e.name);
+            return null;
+        }
         if (n != null) e.newCall = n;
         if (d != null) e.discard = d;
         if (backlog > 0) e.backlog = backlog;
