@@ -34,5 +34,6 @@ public final class RxperfComponent extends RxperfHandler {
     @Modified
     void configure(RxperfConfiguration config) {
         verify(config.verify());
+        limits(config.maxRequestBytes(), config.maxReplyBytes());
     }
 }

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import org.osgi.service.component.annotations.Activate;
@@ -91,6 +92,9 @@ public final class TransportComponent implements RxTransport, RxEndpoints, Servi
                 .maxPeers(c.maxPeers())
                 .nativeIo(c.nativeIo())
                 .serviceDrainMillis(c.serviceDrainMillis())
+                .debugAnswers(EndpointOptions.DebugAnswers.valueOf(
+                        c.debugAnswers().trim().toUpperCase(Locale.ROOT)))
+                .debugAnswersPerSecond(c.debugAnswersPerSecond())
                 .build();
     }
 
