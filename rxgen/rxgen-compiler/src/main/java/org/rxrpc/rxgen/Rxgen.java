@@ -80,7 +80,11 @@ public final class Rxgen {
      * @return the files written
      */
     public List<Path> compile(List<Path> inputs, Path outputDir) {
-        List<GeneratedFile> files = generate(inputs);
+        return write(generate(inputs), outputDir);
+    }
+
+    /** Writes generated files under {@code outputDir}: staged in a temporary folder, then moved into place. */
+    public static List<Path> write(List<GeneratedFile> files, Path outputDir) {
         try {
             Files.createDirectories(outputDir);
             Path staging = Files.createTempDirectory(outputDir, ".rxgen-");
