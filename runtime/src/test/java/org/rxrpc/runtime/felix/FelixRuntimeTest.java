@@ -61,7 +61,7 @@ class FelixRuntimeTest {
             runtime.await(cmListening(cmPort)::equals);
             runtime.await(l -> l.startsWith("rxrpc runtime: started in ") && l.contains(": 2 Rx services listening"));
             assertTrue(
-                    runtime.has(l -> l.startsWith("rxrpc runtime: Apache Felix 7.0.5, 15 bundles from ")
+                    runtime.has(l -> l.startsWith("rxrpc runtime: Apache Felix 7.0.5, 16 bundles from ")
                             && l.endsWith(Path.of("etc").toAbsolutePath() + "/*.cfg")),
                     runtime.output());
 
