@@ -188,10 +188,13 @@ final class JavaNames {
         return m;
     }
 
-    /** A record component: also not a name of Object's methods (a record cannot have those). */
+    /**
+     * A record component: not a name of Object's methods (a record cannot have those), nor {@code in} /
+     * {@code out}, the decoder and encoder of the generated methods.
+     */
     static String component(String xg) {
-        String m = local(xg);
-        return OBJECT_METHODS.contains(m) ? m + "_" : m;
+        String m = member(xg);
+        return OBJECT_METHODS.contains(m) || m.equals("in") || m.equals("out") ? m + "_" : m;
     }
 
     private static final Set<String> OBJECT_METHODS =

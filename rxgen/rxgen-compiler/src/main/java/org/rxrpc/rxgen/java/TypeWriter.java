@@ -90,9 +90,11 @@ final class TypeWriter {
         for (Field f : fields) {
             boolean array = g.codecs.isArray(f.type());
             String n = f.name();
-            eq.add(array ? "Arrays.equals(" + n + ", that." + n + ")" : "Objects.equals(" + n + ", that." + n + ")");
-            hash.add(array ? "Arrays.hashCode(" + n + ")" : "Objects.hashCode(" + n + ")");
-            str.add("\"" + n + "=\" + " + (array ? "Arrays.toString(" + n + ")" : n));
+            // "this." everywhere: a member may be named like the locals here (other, that, h)
+            String mine = "this." + n;
+            eq.add((array ? "Arrays" : "Objects") + ".equals(" + mine + ", that." + n + ")");
+            hash.add((array ? "Arrays" : "Objects") + ".hashCode(" + mine + ")");
+            str.add("\"" + n + "=\" + " + (array ? "Arrays.toString(" + mine + ")" : mine));
         }
         w.blank();
         w.line("@Override");

@@ -73,6 +73,21 @@ class GenerateMojoTest {
     }
 
     @Test
+    void theTestGoalAddsATestSourceRoot() throws Exception {
+        write("src/test/xg/t.xg", "struct t { int x; };\n");
+        TestGenerateMojo m = new TestGenerateMojo();
+        m.project = new MavenProject();
+        m.testSourceDirectory = dir.resolve("src/test/xg").toFile();
+        m.testOutputDirectory =
+                dir.resolve("target/generated-test-sources/rxgen").toFile();
+        m.packageName = "org.example.test";
+        m.execute();
+        assertTrue(Files.exists(dir.resolve("target/generated-test-sources/rxgen/org/example/test/T.java")));
+        assertEquals(List.of(m.testOutputDirectory.toString()), m.project.getTestCompileSourceRoots());
+        assertTrue(m.project.getCompileSourceRoots().isEmpty());
+    }
+
+    @Test
     void noSourceFolderIsNotAnError() throws Exception {
         GenerateMojo m = mojo();
         m.execute();
