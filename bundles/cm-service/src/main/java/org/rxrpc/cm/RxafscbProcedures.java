@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.function.Supplier;
+import org.rxrpc.api.RxAbortException;
 import org.rxrpc.cm.rxafscb.AFSDBCacheEntry;
 import org.rxrpc.cm.rxafscb.AFSDBCacheEntry64;
 import org.rxrpc.cm.rxafscb.AFSDBLock;
@@ -20,7 +21,6 @@ import org.rxrpc.cm.rxafscb.Rxafscb.GetXStatsResult;
 import org.rxrpc.cm.rxafscb.Rxafscb.TellMeAboutYourselfResult;
 import org.rxrpc.cm.rxafscb.RxafscbConstants;
 import org.rxrpc.cm.rxafscb.RxafscbService;
-import org.rxrpc.xdr.AbortException;
 import org.rxrpc.xdr.ServerCall;
 
 /**
@@ -119,7 +119,7 @@ final class RxafscbProcedures implements RxafscbService {
                     case 0 -> Rxafscb.XSTAT_CALL_INFO_WORDS;
                     case 1 -> Rxafscb.XSTAT_PERF_INFO_WORDS;
                     case 2 -> Rxafscb.XSTAT_FULL_PERF_INFO_WORDS;
-                    default -> throw new AbortException(Rxafscb.ABORT_NO_ENTRY);
+                    default -> throw new RxAbortException(Rxafscb.ABORT_NO_ENTRY);
                 };
         return new GetXStatsResult(Rxafscb.XSTAT_VERSION, (int) (System.currentTimeMillis() / 1000), new int[words]);
     }
@@ -136,7 +136,7 @@ final class RxafscbProcedures implements RxafscbService {
 
     @Override
     public void probeUuid(ServerCall call, UUID clientUuid) {
-        if (!clientUuid.equals(uuid.get())) throw new AbortException(Rxafscb.ABORT_NO_ENTRY);
+        if (!clientUuid.equals(uuid.get())) throw new RxAbortException(Rxafscb.ABORT_NO_ENTRY);
     }
 
     @Override
@@ -196,7 +196,7 @@ final class RxafscbProcedures implements RxafscbService {
     }
 
     private static <T> T at(List<T> list, int index) {
-        if (index < 0 || index >= list.size()) throw new AbortException(Rxafscb.ABORT_NO_ENTRY);
+        if (index < 0 || index >= list.size()) throw new RxAbortException(Rxafscb.ABORT_NO_ENTRY);
         return list.get(index);
     }
 

@@ -3,6 +3,7 @@ package org.rxrpc.xdr;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import org.rxrpc.api.AbortCodes;
+import org.rxrpc.api.RxAbortException;
 import org.rxrpc.api.RxCall;
 import org.rxrpc.api.RxCallAbortedException;
 
@@ -10,7 +11,7 @@ import org.rxrpc.api.RxCallAbortedException;
  * The base of generated dispatchers, following the server stubs of OpenAFS's rxgen: an unreadable opcode
  * aborts with {@code RXGEN_DECODE}, an unknown one with {@code RXGEN_OPCODE}, a short or overlong request
  * with {@code RXGEN_SS_UNMARSHAL}, a reply that cannot be encoded with {@code RXGEN_SS_MARSHAL}, and an
- * {@link AbortException} from the implementation with its code. A failure of the implementation itself
+ * {@link RxAbortException} from the implementation with its code. A failure of the implementation itself
  * (any other exception) aborts with {@code RX_USER_ABORT} and is logged.
  */
 public abstract class RxgenDispatcher implements Dispatcher {
@@ -46,8 +47,8 @@ public abstract class RxgenDispatcher implements Dispatcher {
             server.finish();
         } catch (XdrException e) {
             call.abort(server.replying() ? AbortCodes.RXGEN_SS_MARSHAL : AbortCodes.RXGEN_SS_UNMARSHAL);
-        } catch (AbortException e) {
-            call.abort(e.code());
+        } catch (RxAbortException e) {
+            call.abort(e.abortCode());
         } catch (RxCallAbortedException e) {
             // the peer aborted, or the read timed out (the call is already aborted)
         } catch (CallInterrupted e) {
@@ -68,13 +69,13 @@ public abstract class RxgenDispatcher implements Dispatcher {
 
     /**
      * Decodes the arguments of {@code opcode} from {@code call.in()}, ends the request, runs the procedure and
-     * encodes its OUT values into {@code call.out()}; throws {@code AbortException(RXGEN_OPCODE)} for an
+     * encodes its OUT values into {@code call.out()}; throws {@code RxAbortException(RXGEN_OPCODE)} for an
      * opcode it does not know.
      */
     protected abstract void serve(int opcode, ServerCall call);
 
     /** What a generated dispatcher throws for an opcode it does not know. */
-    protected static AbortException unknownOpcode(int opcode) {
-        return new AbortException(AbortCodes.RXGEN_OPCODE, "unknown opcode " + opcode);
+    protected static RxAbortException unknownOpcode(int opcode) {
+        return new RxAbortException(AbortCodes.RXGEN_OPCODE, "unknown opcode " + opcode);
     }
 }

@@ -9,7 +9,7 @@
  * <p>Failures follow OpenAFS's rxgen: a client whose request cannot be encoded aborts its call with
  * {@code RXGEN_CC_MARSHAL}, one whose reply cannot be decoded with {@code RXGEN_CC_UNMARSHAL}; a server aborts
  * an unknown opcode with {@code RXGEN_OPCODE}, a short or overlong request with {@code RXGEN_SS_UNMARSHAL}, and
- * an application error ({@link org.rxrpc.xdr.AbortException}) with its code. Client methods report every abort
+ * an application error ({@link org.rxrpc.api.RxAbortException}, thrown by the service) with its code. Client methods report every abort
  * as an {@link org.rxrpc.api.RxCallAbortedException} carrying the code.
  */
 @org.osgi.annotation.bundle.Export

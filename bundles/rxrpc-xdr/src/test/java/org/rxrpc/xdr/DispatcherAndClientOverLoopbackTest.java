@@ -17,6 +17,7 @@ import org.rxrpc.api.AbortCodes;
 import org.rxrpc.api.CallOptions;
 import org.rxrpc.api.CallState;
 import org.rxrpc.api.EndpointOptions;
+import org.rxrpc.api.RxAbortException;
 import org.rxrpc.api.RxCall;
 import org.rxrpc.api.RxCallAbortedException;
 import org.rxrpc.api.RxEndpoint;
@@ -60,7 +61,7 @@ class DispatcherAndClientOverLoopbackTest {
                 case FAIL -> {
                     int code = in.readInt();
                     call.endRequest();
-                    throw new AbortException(code);
+                    throw new RxAbortException(code);
                 }
                 case STREAM -> {
                     int n = in.readInt();

@@ -3,6 +3,7 @@ package org.rxrpc.vl.sample;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import org.rxrpc.api.RxAbortException;
 import org.rxrpc.vl.sample.gen.ListAddrByAttributes;
 import org.rxrpc.vl.sample.gen.Nvldbentry;
 import org.rxrpc.vl.sample.gen.VLCallBack;
@@ -11,7 +12,6 @@ import org.rxrpc.vl.sample.gen.VlConstants;
 import org.rxrpc.vl.sample.gen.VlErrors;
 import org.rxrpc.vl.sample.gen.VlService;
 import org.rxrpc.vl.sample.gen.VldbListByAttributes;
-import org.rxrpc.xdr.AbortException;
 import org.rxrpc.xdr.ServerCall;
 
 /** The VL procedures of vl.xg answered from a {@link VolumeDatabase}, as OpenAFS's vlserver answers them. */
@@ -112,7 +112,7 @@ public final class VlProcedures implements VlService {
         List<VolumeDatabase.FileServer> servers = db.servers();
         VolumeDatabase.FileServer found = null;
         if (by.mask() == VlConstants.VLADDR_INDEX) {
-            if (by.index() < 1 || by.index() > servers.size()) throw new AbortException(VlErrors.VL_INDEXERANGE);
+            if (by.index() < 1 || by.index() > servers.size()) throw new RxAbortException(VlErrors.VL_INDEXERANGE);
             found = servers.get(by.index() - 1);
         } else {
             for (VolumeDatabase.FileServer s : servers) {
@@ -122,7 +122,7 @@ public final class VlProcedures implements VlService {
                 }
             }
         }
-        if (found == null || found.uuid() == null) throw new AbortException(VlErrors.VL_NOENT);
+        if (found == null || found.uuid() == null) throw new RxAbortException(VlErrors.VL_NOENT);
         int[] addrs = found.addresses().clone();
         return new Vl.GetAddrsUResult(found.uuid(), 1, addrs.length, addrs);
     }

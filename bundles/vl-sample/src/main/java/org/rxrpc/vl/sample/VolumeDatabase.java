@@ -5,10 +5,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.rxrpc.api.RxAbortException;
 import org.rxrpc.vl.sample.gen.Nvldbentry;
 import org.rxrpc.vl.sample.gen.VlConstants;
 import org.rxrpc.vl.sample.gen.VlErrors;
-import org.rxrpc.xdr.AbortException;
 
 /**
  * The sample's volume location database, in memory: entries in creation order, and the server table
@@ -33,14 +33,14 @@ public final class VolumeDatabase {
     public synchronized void create(Nvldbentry e) {
         String name = e.name();
         if (name.isEmpty() || name.length() >= VlConstants.VL_MAXNAMELEN || name.matches("\\d+")) {
-            throw new AbortException(VlErrors.VL_BADNAME);
+            throw new RxAbortException(VlErrors.VL_BADNAME);
         }
         if (e.nServers() < 0 || e.nServers() > VlConstants.NMAXNSERVERS)
-            throw new AbortException(VlErrors.VL_BADSERVER);
+            throw new RxAbortException(VlErrors.VL_BADSERVER);
         for (Nvldbentry old : byRwId.values()) {
-            if (old.name().equals(name)) throw new AbortException(VlErrors.VL_NAMEEXIST);
+            if (old.name().equals(name)) throw new RxAbortException(VlErrors.VL_NAMEEXIST);
             for (int id : e.volumeId()) {
-                if (id != 0 && contains(old.volumeId(), id)) throw new AbortException(VlErrors.VL_IDEXIST);
+                if (id != 0 && contains(old.volumeId(), id)) throw new RxAbortException(VlErrors.VL_IDEXIST);
             }
         }
         for (int i = 0; i < e.nServers(); i++) server(e.serverNumber()[i]);
@@ -53,13 +53,13 @@ public final class VolumeDatabase {
     }
 
     public synchronized Nvldbentry byId(int id, int type) {
-        if (type < -1 || type >= VlConstants.MAXTYPES) throw new AbortException(VlErrors.VL_BADVOLTYPE);
+        if (type < -1 || type >= VlConstants.MAXTYPES) throw new RxAbortException(VlErrors.VL_BADVOLTYPE);
         for (Nvldbentry e : byRwId.values()) {
             for (int t = 0; t < VlConstants.MAXTYPES; t++) {
                 if ((type == -1 || type == t) && e.volumeId()[t] == id && id != 0) return e;
             }
         }
-        throw new AbortException(VlErrors.VL_NOENT);
+        throw new RxAbortException(VlErrors.VL_NOENT);
     }
 
     /** By name; ".readonly" and ".backup" name the same entry; a decimal number is a volume id. */
@@ -69,7 +69,7 @@ public final class VolumeDatabase {
         for (Nvldbentry e : byRwId.values()) {
             if (e.name().equals(base)) return e;
         }
-        throw new AbortException(VlErrors.VL_NOENT);
+        throw new RxAbortException(VlErrors.VL_NOENT);
     }
 
     /** The entries in creation order. */

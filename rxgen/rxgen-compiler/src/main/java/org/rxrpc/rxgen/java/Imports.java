@@ -16,9 +16,10 @@ final class Imports {
         for (String n : new String[] {"ArrayList", "Arrays", "Collections", "List", "Objects", "UUID"}) {
             KNOWN.put(n, "java.util." + n);
         }
-        for (String n : new String[] {"AbortCodes", "CallOptions", "RxEndpoint"}) KNOWN.put(n, "org.rxrpc.api." + n);
+        for (String n : new String[] {"AbortCodes", "CallOptions", "RxAbortException", "RxEndpoint"}) {
+            KNOWN.put(n, "org.rxrpc.api." + n);
+        }
         for (String n : new String[] {
-            "AbortException",
             "ErrorTable",
             "RxgenClient",
             "RxgenDispatcher",

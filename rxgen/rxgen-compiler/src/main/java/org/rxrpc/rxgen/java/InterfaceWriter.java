@@ -265,7 +265,7 @@ final class InterfaceWriter {
     private String service() {
         SourceWriter w = new SourceWriter();
         w.javadoc("The server side of " + what() + ": one method per procedure, each given the incoming call first."
-                + " Throw AbortException to answer with an error code; a procedure left unimplemented answers"
+                + " Throw RxAbortException to answer with an error code; a procedure left unimplemented answers"
                 + " RXGEN_OPCODE, as OpenAFS does for opcodes it does not know.");
         w.line("public interface " + base + "Service {");
         boolean first = true;
@@ -277,7 +277,7 @@ final class InterfaceWriter {
             params.add("ServerCall call");
             params.addAll(parameterList(p));
             w.wrapped("default " + p.result() + " " + p.method(), params, " {");
-            w.line("throw new AbortException(AbortCodes.RXGEN_OPCODE, \""
+            w.line("throw new RxAbortException(AbortCodes.RXGEN_OPCODE, \""
                     + p.p().def().name() + " is not implemented\");");
             w.line("}");
         }

@@ -106,7 +106,7 @@ final class JavaNames {
             "XdrEncoder",
             "XdrDecoder",
             "XdrException",
-            "AbortException",
+            "RxAbortException",
             "RxgenClient",
             "RxgenDispatcher",
             "ServerCall",
