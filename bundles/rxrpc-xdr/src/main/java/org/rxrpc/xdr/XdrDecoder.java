@@ -26,9 +26,13 @@ public final class XdrDecoder {
 
     private static final Source NO_SOURCE = dst -> -1;
 
+    /** Strings up to this many bytes are read through {@link #scratch}: one allocation, the String's own. */
+    private static final int SCRATCH_MAX = 65536;
+
     private final ByteBuffer buf;
     private final Source source;
     private boolean ended;
+    private byte[] scratch = new byte[128];
 
     /** @param buf the buffer to read through (its contents are discarded); at least 8 bytes */
     public XdrDecoder(ByteBuffer buf, Source source) {
@@ -47,8 +51,8 @@ public final class XdrDecoder {
         return new XdrDecoder(data);
     }
 
-    /** Starts a new message in the same buffer (for reuse across calls). */
-    void reset() {
+    /** Starts a new message in the same buffer: one decoder can serve message after message. */
+    public void reset() {
         buf.clear().flip();
         ended = false;
     }
@@ -120,19 +124,34 @@ public final class XdrDecoder {
 
     /** {@code string<max>} (UTF-8). */
     public String readString(long max) {
-        byte[] b = readOpaque(max);
-        return new String(b, StandardCharsets.UTF_8);
+        int n = readCount(max);
+        if (n > SCRATCH_MAX) return new String(readPadded(n), StandardCharsets.UTF_8);
+        byte[] b = scratch(n);
+        for (int off = 0; off < n; ) {
+            if (!buf.hasRemaining()) need(1);
+            int chunk = Math.min(n - off, buf.remaining());
+            buf.get(b, off, chunk);
+            off += chunk;
+        }
+        skip((4 - (n & 3)) & 3);
+        return new String(b, 0, n, StandardCharsets.UTF_8);
     }
 
     /** {@code char name[n]}: n units; the string ends at the first NUL. */
     public String readCharVector(int n) {
-        byte[] b = new byte[n];
+        byte[] b = n <= SCRATCH_MAX ? scratch(n) : new byte[n];
         int length = n;
         for (int i = 0; i < n; i++) {
             b[i] = (byte) readInt();
             if (b[i] == 0 && length == n) length = i;
         }
         return new String(b, 0, length, StandardCharsets.UTF_8);
+    }
+
+    /** The reused buffer, grown to {@code n} (at most {@link #SCRATCH_MAX}, after the bound check). */
+    private byte[] scratch(int n) {
+        if (scratch.length < n) scratch = new byte[Math.max(n, 2 * scratch.length)];
+        return scratch;
     }
 
     /** {@code opaque[n]}. */

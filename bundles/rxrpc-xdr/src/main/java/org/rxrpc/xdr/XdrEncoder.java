@@ -31,6 +31,7 @@ public final class XdrEncoder {
     private final Sink sink;
     private final boolean bounded;
     private final int start;
+    private byte[] scratch = new byte[128];
     private long flushed;
     private boolean finished;
 
@@ -134,8 +135,16 @@ public final class XdrEncoder {
         if (n < 0 || (max >= 0 && n > max)) throw new XdrException("count " + n + " over its bound " + max);
     }
 
-    /** {@code string<max>}: length, UTF-8 bytes (no NUL), padding. */
+    /** {@code string<max>}: length, UTF-8 bytes (no NUL), padding. ASCII goes through a reused buffer. */
+    @SuppressWarnings("deprecation") // String.getBytes(int, int, byte[], int): the low 8 bits, exactly ASCII
     public XdrEncoder writeString(String s, long max) {
+        if (isAscii(s)) {
+            int n = s.length();
+            writeCount(n, max);
+            if (scratch.length < n) scratch = new byte[Math.max(n, 2 * scratch.length)];
+            s.getBytes(0, n, scratch, 0);
+            return writeRawPadded(scratch, n);
+        }
         byte[] b = s.getBytes(StandardCharsets.UTF_8);
         writeCount(b.length, max);
         return writeRawPadded(b, b.length);
@@ -146,10 +155,22 @@ public final class XdrEncoder {
      * n bytes fills the array without a NUL, as C allows.
      */
     public XdrEncoder writeCharVector(String s, int n) {
+        if (isAscii(s)) {
+            if (s.length() > n) throw new XdrException("string of " + s.length() + " bytes in char[" + n + "]");
+            for (int i = 0; i < n; i++) writeInt(i < s.length() ? s.charAt(i) : 0);
+            return this;
+        }
         byte[] b = s.getBytes(StandardCharsets.UTF_8);
         if (b.length > n) throw new XdrException("string of " + b.length + " bytes in char[" + n + "]");
         for (int i = 0; i < n; i++) writeInt(i < b.length ? b[i] : 0);
         return this;
+    }
+
+    private static boolean isAscii(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            if (s.charAt(i) >= 0x80) return false;
+        }
+        return true;
     }
 
     /** {@code opaque[n]}: exactly n bytes, padding. */
@@ -172,6 +193,11 @@ public final class XdrEncoder {
             buf.put(b, off, chunk);
             off += chunk;
         }
+        return pad(n);
+    }
+
+    /** The zeros that round {@code n} bytes up to whole units. */
+    private XdrEncoder pad(int n) {
         int pad = (4 - (n & 3)) & 3;
         room(pad);
         buf.put(ZEROS, 0, pad);
@@ -191,8 +217,8 @@ public final class XdrEncoder {
         return this;
     }
 
-    /** Starts a new message in the same buffer (for reuse across calls). */
-    void reset() {
+    /** Starts a new message in the same buffer: one encoder can serve message after message. */
+    public void reset() {
         buf.clear();
         flushed = 0;
         finished = false;
