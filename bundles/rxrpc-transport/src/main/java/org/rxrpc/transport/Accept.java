@@ -43,6 +43,11 @@ import org.rxrpc.transport.wire.Wire;
 final class Accept {
     /** A call in its request phase counts as half-open once its client has been quiet this long. */
     private static final long HALF_OPEN_QUIET_NANOS = 20_000_000L;
+    /**
+     * A source's only half-open call is evicted only once quiet this long: longer than a client on a lossy
+     * path waits to resend (a retransmission timeout), so a slow but honest request is not cut off.
+     */
+    private static final long LONE_HALF_OPEN_QUIET_NANOS = 250_000_000L;
     /** Fair admission looks at this many of a service's oldest calls at most. */
     private static final int EVICTION_SCAN_LIMIT = 256;
 
@@ -219,7 +224,8 @@ final class Accept {
      * calls (still in their request phase, and quiet for a moment) than the newcomer, the oldest of the
      * peer holding most is aborted (RX_CALL_TIMEOUT, counted) and that peer's kept calls are sent to the
      * back of the line, so that the slot serves the newcomer. A flood of calls that never
-     * finish their request cannot keep others out; a client sending its request is never cut off.
+     * finish their request cannot keep others out; a client sending its request is never cut off, and a
+     * source's only half-open call must have been quiet for {@link #LONE_HALF_OPEN_QUIET_NANOS}.
      */
     private void evictForNewcomer(Listener l, UdpAddress newcomer, long now) {
         int newcomerHolds = halfOpenOf(l, newcomer, now);
@@ -229,6 +235,7 @@ final class Accept {
         for (Call c = l.oldestLive; c != null && scanned < EVICTION_SCAN_LIMIT; c = c.nextInService, scanned++) {
             if (!halfOpen(c, now) || c.conn.peer.address.sameAs(newcomer)) continue;
             int holds = halfOpenOf(l, c.conn.peer.address, now);
+            if (holds == 1 && now - c.lastDataReceiveNanos < LONE_HALF_OPEN_QUIET_NANOS) continue;
             if (holds > most) { // strictly more: the oldest call of the heaviest peer
                 most = holds;
                 victim = c;
