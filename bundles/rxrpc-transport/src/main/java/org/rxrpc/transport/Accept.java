@@ -132,6 +132,7 @@ final class Accept {
         input.firstPacket(call, b, length, now); // readable before the owner hears of the call
         l.callMadeLive(call);
         endpoint.handedToApplication();
+        if (l.backlog.calls.count() <= l.backlogMax / 4) endpoint.backlogLow();
         return true;
     }
 

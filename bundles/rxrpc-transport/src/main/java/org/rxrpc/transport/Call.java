@@ -17,6 +17,7 @@ import org.rxrpc.api.RxCallAbortedException;
 import org.rxrpc.api.RxMessageTooLongException;
 import org.rxrpc.api.RxTimeoutException;
 import org.rxrpc.transport.io.UdpAddress;
+import org.rxrpc.transport.util.IntrusiveMpscQueue;
 import org.rxrpc.transport.wire.Wire;
 
 /**
@@ -25,7 +26,7 @@ import org.rxrpc.transport.wire.Wire;
  * frees them once hard-ACKed) and the receive ring (the I/O thread stores packets, the application
  * consumes them in order). Everything else below "I/O thread state" belongs to the I/O thread.
  */
-final class Call implements RxCall {
+final class Call extends IntrusiveMpscQueue.Node implements RxCall {
     /** Slots per ring: enough for the largest window (255 packets) plus the packet being filled. */
     static final int RING = 256;
 
@@ -214,7 +215,6 @@ final class Call implements RxCall {
     /** Copies from {@code buffer} (if not null) or {@code array} straight into packet buffers. */
     private void sendFrom(ByteBuffer buffer, byte[] array, int offset, int length, boolean last)
             throws InterruptedException {
-        endpoint.checkNotIoThread();
         if (txLastQueued) throw new IllegalStateException("the last byte of this side's message was already sent");
         CallState s = state;
         if (s == CallState.PREALLOCATED || s == CallState.SERVER_RECEIVING_REQUEST) {
@@ -249,10 +249,21 @@ final class Call implements RxCall {
         txPartialSeq++;
     }
 
-    /** Waits for ring space, stores the packet, publishes it and pokes the I/O thread. */
+    /**
+     * Waits for ring space, stores the packet, publishes it and pokes the I/O thread. On the I/O thread
+     * (an event-loop handler) it cannot wait: a full ring is the caller's error.
+     */
     private void publish(PacketBuffer p, int seq, boolean last) throws InterruptedException {
         while (seq - txHardAck >= RING) {
             throwIfEnded();
+            if (endpoint.isIoThread()) {
+                // The message cannot be whole any more: the call ends with an abort, the caller learns why.
+                endpoint.pool.release(p);
+                if (p == txPartial) txPartial = null;
+                abort(AbortCodes.RX_USER_ABORT);
+                throw new IllegalStateException("send would block on the I/O thread: more than " + (RING - 1)
+                        + " packets unacknowledged (the call is aborted); send large replies from another thread");
+            }
             txWaiter = Thread.currentThread();
             if (seq - txHardAck >= RING && !state.isComplete()) LockSupport.parkNanos(this, 100_000_000L);
             txWaiter = null;
@@ -287,7 +298,7 @@ final class Call implements RxCall {
     /** Copies into {@code buffer} (if not null) or {@code array}, waiting up to the timeout for bytes. */
     private int receiveInto(ByteBuffer buffer, byte[] array, int offset, int length, long timeoutNanos)
             throws InterruptedException {
-        endpoint.checkNotIoThread();
+        if (endpoint.isIoThread()) timeoutNanos = 0; // an event-loop handler never waits
         long deadline = System.nanoTime() + timeoutNanos;
         int copied = 0;
         while (true) {

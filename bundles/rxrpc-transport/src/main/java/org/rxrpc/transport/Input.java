@@ -218,6 +218,11 @@ final class Input {
         // The service is looked up per call: it may have closed and been listened on again since the
         // connection was made (a restarted service bundle serves clients that kept their connection).
         Listener listener = endpoint.listener(h.serviceId());
+        if (listener == null && h.securityIndex() == 0 && endpoint.serviceAboutToListen(now)) {
+            // The service this endpoint was opened for is about to listen: the client retries a BUSY.
+            output.sendBusy(h, from);
+            return true;
+        }
         if (listener == null || (conn == null && h.securityIndex() != 0)) {
             // OpenAFS: a raw ABORT RX_INVALID_OPERATION for an unknown service or security class.
             counters.inc(Counter.CALLS_FOR_UNKNOWN_SERVICE);

@@ -58,8 +58,10 @@ public final class HandlerWhiteboard {
             updated = "updatedHandler")
     void addHandler(RxCallHandler handler, ServiceReference<RxCallHandler> ref) {
         HandlerProperties p;
+        boolean eventLoop;
         try {
             p = HandlerProperties.of(ref);
+            eventLoop = HandlerProperties.eventLoop(ref);
         } catch (IllegalArgumentException e) {
             LOG.warn("Rx handler {} of bundle {} not served: {}", handler, bundleName(ref.getBundle()), e.getMessage());
             return;
@@ -68,7 +70,7 @@ public final class HandlerWhiteboard {
         BundleContext context = bundle == null ? null : bundle.getBundleContext();
         if (context == null) return; // the bundle is going away
         // The threads are named after the bundle, so that an operator sees whose they are.
-        ServiceHost host = new ServiceHost(bundleName(bundle), p.maxLiveCalls(), handler);
+        ServiceHost host = new ServiceHost(bundleName(bundle), p.maxLiveCalls(), handler, eventLoop);
         Dictionary<String, Object> props = new Hashtable<>();
         props.put(RxEndpoints.SERVICE_ID, p.serviceId());
         props.put(RxEndpoints.PORT, p.port());

@@ -145,7 +145,7 @@ public final class TransportComponent implements RxTransport, RxEndpoints, Servi
         if (!active) throw new IllegalStateException("the rxrpc transport is stopping");
         RxEndpoint e = endpoints.get(port);
         if (e == null) {
-            e = transport.open(options(port));
+            e = transport.openForService(options(port));
             endpoints.put(port, e);
             if (port == 0) endpoints.put(e.localAddress().getPort(), e);
         }
