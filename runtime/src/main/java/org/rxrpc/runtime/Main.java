@@ -34,7 +34,16 @@ public final class Main implements Runnable {
     public static int execute(String... args) {
         return new CommandLine(new Main())
                 .setCaseInsensitiveEnumValuesAllowed(true)
+                .setParameterExceptionHandler(Main::badArguments)
                 .execute(withDefaultCommand(args));
+    }
+
+    /** A bad option or value: one line naming it (not the whole usage), and exit code 2. */
+    private static int badArguments(CommandLine.ParameterException e, String[] args) {
+        CommandLine c = e.getCommandLine();
+        System.err.println(
+                c.getCommandName() + ": " + e.getMessage() + " (" + c.getCommandName() + " --help lists the options)");
+        return 2;
     }
 
     /** "run" is the default subcommand: with no arguments, or when the first one is an option of run. */

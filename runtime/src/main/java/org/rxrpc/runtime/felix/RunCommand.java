@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.rxrpc.api.EndpointOptions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -93,8 +94,10 @@ public final class RunCommand implements Callable<Integer> {
     @Option(
             names = "--cache",
             paramLabel = "DIR",
-            description = "Framework storage, emptied at start and kept (default: a new temporary folder,"
-                    + " deleted at exit, so that runtimes can run side by side).")
+            description = "Cache folder (framework storage, emptied at start, and kept): a new or empty folder, or one"
+                    + " the runtime made before (it holds " + FelixLauncher.CACHE_MARKER + "); any other folder is"
+                    + " refused, never emptied (default: a new temporary folder, deleted at exit, so that runtimes"
+                    + " can run side by side).")
     Path cache;
 
     @Option(
@@ -109,11 +112,21 @@ public final class RunCommand implements Callable<Integer> {
         if (rxperfPort != null && (rxperfPort < 0 || rxperfPort > 65535))
             return usage("--rxperf-port must be 0..65535");
         if (cmPort != null && (cmPort < 0 || cmPort > 65535)) return usage("--cm-port must be 0..65535");
-        if (bind != null && bind.isBlank()) return usage("--bind must not be empty");
+        if (bind != null) {
+            try {
+                EndpointOptions.builder().bindAddress(bind).build();
+            } catch (IllegalArgumentException e) {
+                return usage("--bind: " + e.getMessage());
+            }
+        }
         if (stopTimeoutSeconds < 1) return usage("--stop-timeout must be at least 1");
         if (etc != null && !Files.isDirectory(etc)) return usage("--etc " + etc + " is not a folder");
         for (Path folder : addBundles) {
             if (!Files.isDirectory(folder)) return usage("--add-bundles " + folder + " is not a folder");
+        }
+        if (cache != null) {
+            String refused = FelixLauncher.claimCache(cache.toAbsolutePath());
+            if (refused != null) return usage("--cache " + refused);
         }
         Path deployDir = (deploy != null ? deploy : FelixLauncher.defaultDeploy()).toAbsolutePath();
         if (Files.exists(deployDir) && !Files.isDirectory(deployDir))
