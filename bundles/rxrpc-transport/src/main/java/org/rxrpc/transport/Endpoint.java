@@ -52,6 +52,7 @@ final class Endpoint implements RxEndpoint {
     private final CallEvents events;
     private final Accept accept;
     private final Input input;
+    private final DebugReplies debugReplies;
     private final ReceiveBatch received = new ReceiveBatch(RECEIVE_BATCH);
     private final ConcurrentLinkedQueue<Call> callQueue = new ConcurrentLinkedQueue<>();
     private final ConcurrentLinkedQueue<Runnable> commands = new ConcurrentLinkedQueue<>();
@@ -98,6 +99,7 @@ final class Endpoint implements RxEndpoint {
         accept = new Accept(this, tables, counters, output);
         input = new Input(this, counters, output, receiver, transmitter, events, tables, accept);
         accept.bind(input);
+        debugReplies = new DebugReplies(counters, tables, live, pool, options.packetBuffers());
         ioThread = new Thread(this::run, "rx-io-" + localAddress.getPort());
         ioThread.setDaemon(true);
         ioThread.start();
@@ -431,9 +433,9 @@ final class Endpoint implements RxEndpoint {
         return n;
     }
 
-    /** Answers an rxdebug DEBUG request from the I/O thread's own tables. */
-    void answerDebug(org.rxrpc.transport.wire.Header h, int type, UdpAddress from) {
-        output.sendDebug(h, type, pool.available(), tables.connectionCount(), tables.peerCount(), live.count(), from);
+    /** Answers an rxdebug DEBUG request (its type and index) from the I/O thread's own tables. */
+    void answerDebug(org.rxrpc.transport.wire.Header h, int type, int index, UdpAddress from) {
+        output.sendDebug(h, debugReplies.prepare(type, index), from);
     }
 
     /** Lowers the endpoint's next wake-up to {@code when} if that is sooner (not for call timers). */

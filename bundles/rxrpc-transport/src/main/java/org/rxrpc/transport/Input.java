@@ -70,7 +70,7 @@ final class Input {
             case Wire.TYPE_DEBUG:
                 // rxdebug: answer requests (never replies) carrying a type and an index.
                 if (h.isClientInitiated() && length >= Wire.HEADER_SIZE + 8) {
-                    endpoint.answerDebug(h, b.getInt(Wire.HEADER_SIZE), from);
+                    endpoint.answerDebug(h, b.getInt(Wire.HEADER_SIZE), b.getInt(Wire.HEADER_SIZE + 4), from);
                 } else {
                     counters.inc(Counter.DROP_TRUNCATED);
                 }

@@ -296,9 +296,9 @@ final class Output {
     }
 
     /** DEBUG reply: the request header echoed with CLIENT_INITIATED cleared, then a raw struct. */
-    void sendDebug(Header h, int type, int freePackets, int connections, int peers, int calls, UdpAddress to) {
+    void sendDebug(Header h, DebugReplies reply, UdpAddress to) {
         echoHeader(h, Wire.TYPE_DEBUG);
-        int len = DebugReplies.write(buf, Wire.HEADER_SIZE, type, counters, freePackets, connections, peers, calls);
+        int len = reply.write(buf, Wire.HEADER_SIZE);
         counters.inc(Counter.DEBUG_REQUESTS_ANSWERED);
         transmit(Wire.HEADER_SIZE + len, to);
     }

@@ -1,5 +1,9 @@
 package org.rxrpc.transport.osgi;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.DatagramSocket;
+import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -141,11 +145,28 @@ public final class TransportComponent implements RxTransport, RxEndpoints, Servi
         if (!active) throw new IllegalStateException("the rxrpc transport is stopping");
         RxEndpoint e = endpoints.get(port);
         if (e == null) {
-            e = transport.open(options(port));
+            EndpointOptions o = options(port);
+            if (port != 0) probe(o); // a port taken costs a failed bind, not a whole endpoint's buffers
+            e = transport.open(o);
             endpoints.put(port, e);
             if (port == 0) endpoints.put(e.localAddress().getPort(), e);
         }
         return e;
+    }
+
+    /**
+     * Binds and closes a plain socket on the endpoint's address and port: whether the port is free, without
+     * allocating an endpoint's tables and packet buffers (the whiteboard retries a taken port often).
+     *
+     * @throws UncheckedIOException with the endpoint's message if the port is taken
+     */
+    private static void probe(EndpointOptions o) {
+        try (DatagramSocket s = new DatagramSocket(null)) {
+            s.setReuseAddress(false);
+            s.bind(new InetSocketAddress(o.bindAddress(), o.port()));
+        } catch (IOException ex) {
+            throw new UncheckedIOException("cannot bind Rx endpoint to " + o.bindAddress() + ":" + o.port(), ex);
+        }
     }
 
     /** No whiteboard service is left on the port: close its endpoint unless someone asked for it. */
