@@ -1,6 +1,7 @@
 package org.rxrpc.runtime;
 
 import java.util.Arrays;
+import org.rxrpc.runtime.felix.ExecCommand;
 import org.rxrpc.runtime.felix.RunCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -16,7 +17,7 @@ import picocli.CommandLine.Command;
         version = "rxrpc-runtime 0.1.0-SNAPSHOT",
         description = "Rx RPC (AFS) over UDP: the OSGi runtime (run, the default), a plain-JVM rxperf server"
                 + " (serve) and the rxperf load client (rxperf).",
-        subcommands = {RunCommand.class, ServeCommand.class, RxperfCommand.class})
+        subcommands = {RunCommand.class, ExecCommand.class, ServeCommand.class, RxperfCommand.class})
 public final class Main implements Runnable {
     static final String DEFAULT_COMMAND = "run";
 

@@ -3,7 +3,6 @@ package org.rxrpc.runtime;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.net.Inet6Address;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
@@ -225,21 +224,6 @@ final class RxperfCommand implements Callable<Integer> {
 
     /** HOST:PORT, [V6]:PORT, HOST (port 7009). */
     static InetSocketAddress parseServer(String s) throws UnknownHostException {
-        String host = s;
-        int port = Rxperf.PORT;
-        if (s.startsWith("[")) {
-            int close = s.indexOf(']');
-            if (close < 0) throw new IllegalArgumentException("missing ]");
-            host = s.substring(1, close);
-            if (close + 1 < s.length()) {
-                if (s.charAt(close + 1) != ':') throw new IllegalArgumentException("expected :PORT after ]");
-                port = Integer.parseInt(s.substring(close + 2));
-            }
-        } else if (s.indexOf(':') >= 0 && s.indexOf(':') == s.lastIndexOf(':')) {
-            host = s.substring(0, s.indexOf(':'));
-            port = Integer.parseInt(s.substring(s.indexOf(':') + 1));
-        }
-        if (port < 1 || port > 65535) throw new IllegalArgumentException("port must be 1..65535");
-        return new InetSocketAddress(InetAddress.getByName(host), port);
+        return RxperfLoad.parseServer(s);
     }
 }

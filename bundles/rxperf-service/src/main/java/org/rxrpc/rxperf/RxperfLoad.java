@@ -1,6 +1,8 @@
 package org.rxrpc.rxperf;
 
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -428,6 +430,35 @@ public final class RxperfLoad {
 
     private static long percentile(Histogram h, double p) {
         return h.getTotalCount() == 0 ? 0 : h.getValueAtPercentile(p);
+    }
+
+    /**
+     * A server address: HOST:PORT, [IPV6]:PORT, or HOST alone (port {@value Rxperf#PORT}).
+     *
+     * @throws IllegalArgumentException if it is malformed or the port is not 1..65535
+     * @throws UnknownHostException if the host does not resolve
+     */
+    public static InetSocketAddress parseServer(String s) throws UnknownHostException {
+        String host = s;
+        int port = Rxperf.PORT;
+        try {
+            if (s.startsWith("[")) {
+                int close = s.indexOf(']');
+                if (close < 0) throw new IllegalArgumentException("missing ]");
+                host = s.substring(1, close);
+                if (close + 1 < s.length()) {
+                    if (s.charAt(close + 1) != ':') throw new IllegalArgumentException("expected :PORT after ]");
+                    port = Integer.parseInt(s.substring(close + 2));
+                }
+            } else if (s.indexOf(':') >= 0 && s.indexOf(':') == s.lastIndexOf(':')) {
+                host = s.substring(0, s.indexOf(':'));
+                port = Integer.parseInt(s.substring(s.indexOf(':') + 1));
+            }
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("the port is not a number");
+        }
+        if (port < 1 || port > 65535) throw new IllegalArgumentException("port must be 1..65535");
+        return new InetSocketAddress(InetAddress.getByName(host), port);
     }
 
     /** HOST:PORT, with [brackets] around an IPv6 address. */

@@ -189,6 +189,7 @@ final class Accept {
                 return;
             }
         }
+        l.busySent++;
         output.sendBusy(h, from);
     }
 
@@ -216,6 +217,7 @@ final class Accept {
                         break;
                     }
                     kept.wrap(d.oldestPacket(), 0);
+                    l.busySent++;
                     output.sendBusy(kept, d.oldestSource());
                 }
                 d.removeOldest();
@@ -302,6 +304,7 @@ final class Accept {
         while (d.count() > 0) {
             kept.wrap(d.oldestPacket(), 0);
             if (busy) {
+                l.busySent++;
                 output.sendBusy(kept, d.oldestSource());
             } else {
                 output.sendRawAbort(kept, AbortCodes.RX_INVALID_OPERATION, d.oldestSource());

@@ -15,6 +15,7 @@ import org.rxrpc.api.CallOptions;
 import org.rxrpc.api.Counter;
 import org.rxrpc.api.DiscardNotifier;
 import org.rxrpc.api.EndpointOptions;
+import org.rxrpc.api.EndpointSnapshot;
 import org.rxrpc.api.NewCallNotifier;
 import org.rxrpc.api.ReceiveNotifier;
 import org.rxrpc.api.RxCall;
@@ -178,6 +179,32 @@ final class Endpoint implements RxEndpoint {
         } catch (Exception e) {
             return counters.snapshot(allocated); // the I/O thread is gone or stuck: a best-effort copy
         }
+    }
+
+    @Override
+    public EndpointSnapshot snapshot(int maxEntries) {
+        long allocated = ioThreadAllocatedBytes();
+        if (ioThread.isAlive()) {
+            CompletableFuture<EndpointSnapshot> f = new CompletableFuture<>();
+            submit(() -> f.complete(Inspection.take(
+                    localAddress,
+                    socket.kind(),
+                    options,
+                    counters.snapshot(allocated),
+                    listeners.all(),
+                    live,
+                    tables,
+                    pool.available(),
+                    maxEntries,
+                    System.nanoTime())));
+            try {
+                return f.get(5, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                // gone or stuck: what can be read from here
+            }
+        }
+        return Inspection.withoutIoThread(
+                localAddress, socket.kind(), options, counters.snapshot(allocated), pool.available());
     }
 
     @Override

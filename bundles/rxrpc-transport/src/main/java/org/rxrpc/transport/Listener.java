@@ -35,6 +35,8 @@ abstract class Listener {
     // ---- I/O thread state ----
     /** Server calls of this service made live and not yet complete. */
     int liveCalls;
+    /** New calls for this service answered BUSY (for operators). */
+    long busySent;
     /** Closed: no more supply; new calls get BUSY until lingerUntil, then the service is forgotten. */
     boolean draining;
 

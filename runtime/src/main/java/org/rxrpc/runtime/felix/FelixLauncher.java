@@ -182,6 +182,11 @@ public final class FelixLauncher {
         }
     }
 
+    /** The Gogo shell's bundles ({@code run --shell}, {@code exec}): {@code shell-bundles/} beside the jar. */
+    public static Path defaultShellBundles() {
+        return home().resolve("shell-bundles");
+    }
+
     /** Default bundle folder: {@code bundles/} beside the jar. */
     public static Path defaultBundles() {
         return home().resolve("bundles");
@@ -523,6 +528,26 @@ public final class FelixLauncher {
         synchronized (lock) {
             return stopRequested;
         }
+    }
+
+    /**
+     * After {@link #start}: installs and starts the Gogo shell's bundles of {@code folder} (runtime,
+     * commands, and the console, which reads this terminal; leaving it stops the framework).
+     */
+    public void startShell(Path folder) throws LaunchException {
+        Gogo.install(framework().getBundleContext(), folder, true);
+    }
+
+    /**
+     * After {@link #start}: runs Gogo command lines in one session and prints what each returns.
+     *
+     * @return 0 if every command succeeded, else 1
+     */
+    public int execute(Path folder, List<String> commands, PrintStream commandOut, PrintStream errors)
+            throws LaunchException {
+        BundleContext context = framework().getBundleContext();
+        Gogo.install(context, folder, false);
+        return Gogo.execute(context, commands, commandOut, errors);
     }
 
     /** The framework, once created (null before {@link #start}). */

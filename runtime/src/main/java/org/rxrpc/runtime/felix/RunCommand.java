@@ -1,6 +1,7 @@
 package org.rxrpc.runtime.felix;
 
 import java.io.IOException;
+import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -34,7 +35,7 @@ import picocli.CommandLine.Option;
             ""
         },
         sortOptions = false)
-public final class RunCommand implements Callable<Integer> {
+public class RunCommand implements Callable<Integer> {
     static final String TRANSPORT_PID = "org.rxrpc.transport";
     static final String RXPERF_PID = "org.rxrpc.rxperf";
     static final String CM_PID = "org.rxrpc.cm";
@@ -107,8 +108,52 @@ public final class RunCommand implements Callable<Integer> {
             description = "How long a clean stop may take before the process gives up (default ${DEFAULT-VALUE}).")
     int stopTimeoutSeconds;
 
+    @Option(
+            names = "--shell",
+            description = "Also an interactive Apache Felix Gogo shell on this terminal, once started (the rx:*"
+                    + " commands, lb, help...); leaving it (Ctrl-D or exit) stops the runtime.")
+    boolean shell;
+
+    /** The name in messages: "run", or the subclass's command. */
+    String name() {
+        return "run";
+    }
+
+    /**
+     * Checks every option and makes the launcher, its lines going to {@code out}.
+     *
+     * @return the launcher, or null after printing why the options are refused (exit code 2)
+     */
+    FelixLauncher prepare(PrintStream out) {
+        Integer refused = check();
+        if (refused != null) return null;
+        Path deployDir = (deploy != null ? deploy : FelixLauncher.defaultDeploy()).toAbsolutePath();
+        Path etcDir = etc != null ? etc : FelixLauncher.defaultEtc();
+        if (etc == null && !Files.isDirectory(etcDir)) {
+            out.println(FelixLauncher.PREFIX + "no settings folder " + etcDir + ": defaults only");
+            etcDir = null;
+        }
+        return new FelixLauncher(
+                new FelixLauncher.Settings(
+                        (bundles != null ? bundles : FelixLauncher.defaultBundles()).toAbsolutePath(),
+                        addBundles.stream().map(Path::toAbsolutePath).toList(),
+                        etcDir == null ? null : etcDir.toAbsolutePath(),
+                        deployDir,
+                        cache,
+                        overrides(),
+                        Duration.ofSeconds(stopTimeoutSeconds)),
+                out);
+    }
+
     @Override
     public Integer call() throws InterruptedException {
+        FelixLauncher launcher = prepare(System.out);
+        if (launcher == null) return 2;
+        return runUntilStopped(launcher);
+    }
+
+    /** Null if every option is fine; else prints one line and returns 2. */
+    private Integer check() {
         if (rxperfPort != null && (rxperfPort < 0 || rxperfPort > 65535))
             return usage("--rxperf-port must be 0..65535");
         if (cmPort != null && (cmPort < 0 || cmPort > 65535)) return usage("--cm-port must be 0..65535");
@@ -136,23 +181,12 @@ public final class RunCommand implements Callable<Integer> {
         } catch (IOException e) {
             return usage("cannot create the deploy folder " + deployDir + ": " + e);
         }
+        if (shell && !Files.isDirectory(FelixLauncher.defaultShellBundles()))
+            return usage("--shell: no Gogo bundles in " + FelixLauncher.defaultShellBundles() + " (made by the build)");
+        return null;
+    }
 
-        Path etcDir = etc != null ? etc : FelixLauncher.defaultEtc();
-        if (etc == null && !Files.isDirectory(etcDir)) {
-            System.out.println(FelixLauncher.PREFIX + "no settings folder " + etcDir + ": defaults only");
-            etcDir = null;
-        }
-        FelixLauncher launcher = new FelixLauncher(
-                new FelixLauncher.Settings(
-                        (bundles != null ? bundles : FelixLauncher.defaultBundles()).toAbsolutePath(),
-                        addBundles.stream().map(Path::toAbsolutePath).toList(),
-                        etcDir == null ? null : etcDir.toAbsolutePath(),
-                        deployDir,
-                        cache,
-                        overrides(),
-                        Duration.ofSeconds(stopTimeoutSeconds)),
-                System.out);
-
+    private int runUntilStopped(FelixLauncher launcher) throws InterruptedException {
         // Ctrl-C / SIGTERM: stop cleanly, then main returns and the process exits 0. Any other way the JVM
         // shuts down (System.exit, SIGHUP): the hook stops the framework. A second signal: exit at once.
         Thread hook = new Thread(launcher::stop, "rxrpc-runtime-shutdown");
@@ -177,8 +211,10 @@ public final class RunCommand implements Callable<Integer> {
 
         try {
             launcher.start();
+            if (shell) launcher.startShell(FelixLauncher.defaultShellBundles());
         } catch (FelixLauncher.LaunchException e) {
             System.err.println("run: " + e.getMessage());
+            launcher.stop();
             removeHook(hook);
             return 1;
         }
@@ -204,8 +240,8 @@ public final class RunCommand implements Callable<Integer> {
         }
     }
 
-    private static int usage(String message) {
-        System.err.println("run: " + message);
+    private int usage(String message) {
+        System.err.println(name() + ": " + message);
         return 2;
     }
 }

@@ -1,5 +1,6 @@
 package org.rxrpc.rxperf.osgi;
 
+import java.util.Map;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Modified;
@@ -30,9 +31,15 @@ public final class RxperfComponent extends RxperfHandler {
         super(false);
     }
 
+    /**
+     * Takes {@code verify} when it is true or false; any other value leaves it as it was (the serving
+     * support refuses such a configuration with one line, and the running one goes on).
+     */
     @Activate
     @Modified
-    void configure(RxperfConfiguration config) {
-        verify(config.verify());
+    void configure(Map<String, Object> properties) {
+        Object v = properties.get("verify");
+        String text = v == null ? "false" : v.toString().trim();
+        if (text.equalsIgnoreCase("true") || text.equalsIgnoreCase("false")) verify(Boolean.parseBoolean(text));
     }
 }
