@@ -170,6 +170,7 @@ final class Accept {
         tables.touch(conn);
         endpoint.addLive(call);
         counters.inc(Counter.CALLS_MADE_LIVE);
+        RxLog.serverCallLive(call);
     }
 
     // ---- 3. Keep or BUSY ----

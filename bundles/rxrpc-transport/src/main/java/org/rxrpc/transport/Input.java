@@ -57,6 +57,7 @@ final class Input {
         }
         Header h = header;
         h.wrap(b, 0);
+        RxLog.packetIn(h, length, from);
         switch (h.type()) {
             case Wire.TYPE_VERSION:
                 version(b, length, from);

@@ -42,6 +42,7 @@ final class Output {
     }
 
     private void transmit(int length, UdpAddress to) {
+        RxLog.packetOut(buf, length, to);
         try {
             if (socket.send(buf, length, to)) counters.inc(Counter.DATAGRAMS_SENT);
             else counters.inc(Counter.SEND_FAILURES);
