@@ -146,18 +146,24 @@ public class KarafFeaturesIT {
             Bundle b = bundle(name);
             assertEquals(name + " active", Bundle.ACTIVE, b.getState());
         }
-        for (String name : List.of("org.rxrpc.transport", "org.rxrpc.service", "org.rxrpc.rxperf", "org.rxrpc.cm")) {
+        // The transport: its component and the rx commands; rxperf: the handler and rx:rxperf.
+        java.util.Map<String, Integer> components = java.util.Map.of(
+                "org.rxrpc.transport", 2, "org.rxrpc.service", 1, "org.rxrpc.rxperf", 2, "org.rxrpc.cm", 1);
+        for (String name : components.keySet()) {
             Bundle b = bundle(name);
             List<ComponentDescriptionDTO> descriptions = new ArrayList<>(scr.getComponentDescriptionDTOs(b));
-            assertEquals(name + " has one component", 1, descriptions.size());
-            ComponentDescriptionDTO d = descriptions.get(0);
-            List<ComponentConfigurationDTO> configs = new ArrayList<>(scr.getComponentConfigurationDTOs(d));
-            assertEquals(d.name + " configurations", 1, configs.size());
-            assertEquals(
-                    d.name + " state (8 = ACTIVE), unsatisfied references: "
-                            + List.of(configs.get(0).unsatisfiedReferences),
-                    ComponentConfigurationDTO.ACTIVE,
-                    configs.get(0).state);
+            assertEquals(name + " components", (int) components.get(name), descriptions.size());
+            for (ComponentDescriptionDTO d : descriptions) {
+                List<ComponentConfigurationDTO> configs = new ArrayList<>(scr.getComponentConfigurationDTOs(d));
+                assertEquals(d.name + " configurations", 1, configs.size());
+                int state = configs.get(0).state;
+                // A delayed component (the commands) is SATISFIED until first used.
+                assertTrue(
+                        d.name + " state " + state + " (8 = ACTIVE), unsatisfied references: "
+                                + List.of(configs.get(0).unsatisfiedReferences),
+                        state == ComponentConfigurationDTO.ACTIVE
+                                || (!d.immediate && state == ComponentConfigurationDTO.SATISFIED));
+            }
         }
         assertEquals("127.0.0.1", endpoints.bindAddress());
     }
@@ -259,6 +265,222 @@ public class KarafFeaturesIT {
             int total = 0;
             for (int n; (n = call.receive(reply, 15, TimeUnit.SECONDS)) >= 0; ) total += n;
             assertEquals("Probe's reply is empty", 0, total);
+        }
+    }
+
+    // ---- the operator's side ----
+
+    /** The rx commands (plain Gogo commands) run in Karaf's own shell, and its help lists them. */
+    @Test
+    public void rxCommandsRunInKarafsShell() throws Exception {
+        int port = port();
+        String services = karaf("rx:services");
+        assertTrue(services, services.matches("(?s).*\\n147 +rxperf +LISTENING +127\\.0\\.0\\.1:" + port + " .*"));
+        assertTrue(
+                services,
+                services.matches(
+                        "(?s).*\\n1 +cache manager \\(RXAFSCB\\) +LISTENING +127\\.0\\.0\\.1:" + cmPort() + " .*"));
+        String ping = karaf("rx:ping -c 2 127.0.0.1:" + port);
+        assertTrue(ping, ping.contains("--- VERSION replies: 2 of 2"));
+        assertTrue(ping, ping.contains("--- PING responses: 2 of 2"));
+        String load = karaf("rx:rxperf --server 127.0.0.1:" + port + " --duration 1 --warmup 0.2 --concurrency 2");
+        assertTrue(load, load.matches("(?s).*RESULT calls=\\d+ ok=\\d+ failed=0 .*"));
+        String stats = karaf("rx:stats " + port);
+        assertTrue(stats, stats.matches("(?s).*incoming calls made live +\\d+.*"));
+        String peers = karaf("rx:peers " + port);
+        assertTrue(peers, peers.startsWith("ENDPOINT"));
+        assertTrue(karaf("rx:endpoints"), karaf("rx:endpoints").contains("127.0.0.1:" + port + "  "));
+        String help = karaf("help");
+        assertTrue("help lists the rx commands", help.contains("rx:services") && help.contains("rx:rxperf"));
+    }
+
+    /** Karaf's JMX (its MBeanServer service) shows an MBean per endpoint and per service. */
+    @Test
+    public void mbeansAreInKarafsMBeanServer() throws Exception {
+        org.osgi.framework.ServiceReference<javax.management.MBeanServer> ref =
+                context.getServiceReference(javax.management.MBeanServer.class);
+        javax.management.MBeanServer server =
+                ref != null ? context.getService(ref) : java.lang.management.ManagementFactory.getPlatformMBeanServer();
+        javax.management.ObjectName endpoint =
+                new javax.management.ObjectName("org.rxrpc:type=Endpoint,port=" + port());
+        javax.management.ObjectName rxperf =
+                new javax.management.ObjectName("org.rxrpc:type=Service,port=" + port() + ",id=147");
+        javax.management.ObjectName cm =
+                new javax.management.ObjectName("org.rxrpc:type=Service,port=" + cmPort() + ",id=1");
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (!(server.isRegistered(endpoint) && server.isRegistered(rxperf) && server.isRegistered(cm))) {
+            if (System.nanoTime() > deadline)
+                fail("rxrpc MBeans: " + server.queryNames(new javax.management.ObjectName("org.rxrpc:*"), null));
+            Thread.sleep(50);
+        }
+        assertEquals("127.0.0.1:" + port(), server.getAttribute(endpoint, "LocalAddress"));
+        assertEquals("LISTENING", server.getAttribute(rxperf, "State"));
+        assertEquals(32, server.getAttribute(rxperf, "Backlog"));
+        assertEquals("cache manager (RXAFSCB)", server.getAttribute(cm, "Name"));
+    }
+
+    /**
+     * DEBUG for org.rxrpc.transport.calls (what {@code log:set DEBUG org.rxrpc.transport.calls} writes into
+     * pax-logging's configuration) shows a line per call in karaf.log.
+     */
+    @Test
+    public void debugLoggingShowsEachCall() throws Exception {
+        configure(
+                "org.ops4j.pax.logging",
+                java.util.Map.of(
+                        "log4j2.logger.rxrpccalls.name", "org.rxrpc.transport.calls",
+                        "log4j2.logger.rxrpccalls.level", "DEBUG"));
+        try (RxEndpoint endpoint = transport.open(EndpointOptions.defaults().withBind("127.0.0.1", 0))) {
+            int clientPort = endpoint.localAddress().getPort();
+            RxperfClient client =
+                    new RxperfClient(endpoint, new InetSocketAddress("127.0.0.1", port()), CallOptions.DEFAULT);
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            String live = " live: service 147 from /127.0.0.1:" + clientPort;
+            while (!karafLog().contains(live) && System.nanoTime() < deadline) {
+                client.call(Rxperf.OP_RPC, 10, 10, true); // until pax-logging has taken the new level
+                Thread.sleep(100);
+            }
+            awaitLogLine(live);
+            awaitLogLine(" SUCCEEDED: service 147 from /127.0.0.1:" + clientPort);
+        } finally {
+            configure("org.ops4j.pax.logging", java.util.Map.of("log4j2.logger.rxrpccalls.level", "INFO"));
+        }
+    }
+
+    /**
+     * A bad value in a configuration update (what {@code config:update} does) is refused with one line; the
+     * service goes on serving on its port.
+     */
+    @Test
+    public void aBadConfigurationIsRefusedAndTheServiceGoesOn() throws Exception {
+        configure("org.rxrpc.rxperf", java.util.Map.of("rxrpc.backlog", "0"));
+        awaitLogLine(
+                "org.rxrpc.rxperf: configuration refused, the running one is kept: rxrpc.backlog = 0 is outside 1..32");
+        configure("org.rxrpc.transport", java.util.Map.of("sendWindow", "300"));
+        awaitLogLine(
+                "org.rxrpc.transport: configuration refused, the running one is kept: sendWindow must be 1..255, not 300");
+        try (RxEndpoint endpoint = transport.open(EndpointOptions.defaults().withBind("127.0.0.1", 0))) {
+            new RxperfClient(
+                            endpoint,
+                            new InetSocketAddress("127.0.0.1", port()),
+                            CallOptions.DEFAULT.withHardTimeoutMillis(10_000))
+                    .call(Rxperf.OP_RPC, 10, 10, true);
+        } finally {
+            configure("org.rxrpc.rxperf", java.util.Map.of("rxrpc.backlog", "32"));
+            configure("org.rxrpc.transport", java.util.Map.of("sendWindow", "255"));
+        }
+    }
+
+    /** Sets values in a configuration through Config Admin (as config:property-set and config:update do). */
+    private void configure(String pid, java.util.Map<String, Object> values) throws Exception {
+        org.osgi.framework.ServiceReference<?> ref =
+                context.getServiceReference("org.osgi.service.cm.ConfigurationAdmin");
+        assertNotNull("Config Admin", ref);
+        Object admin = context.getService(ref);
+        try {
+            Bundle cm = ref.getBundle();
+            Class<?> adminType = cm.loadClass("org.osgi.service.cm.ConfigurationAdmin");
+            Class<?> configType = cm.loadClass("org.osgi.service.cm.Configuration");
+            Object config = adminType
+                    .getMethod("getConfiguration", String.class, String.class)
+                    .invoke(admin, pid, null);
+            java.util.Dictionary<?, ?> old = (java.util.Dictionary<?, ?>)
+                    configType.getMethod("getProperties").invoke(config);
+            java.util.Hashtable<String, Object> merged = new java.util.Hashtable<>();
+            if (old != null) {
+                for (java.util.Enumeration<?> keys = old.keys(); keys.hasMoreElements(); ) {
+                    Object k = keys.nextElement();
+                    merged.put(k.toString(), old.get(k));
+                }
+            }
+            merged.putAll(values);
+            configType.getMethod("update", java.util.Dictionary.class).invoke(config, merged);
+        } finally {
+            context.ungetService(ref);
+        }
+    }
+
+    /** A port taken: WARN with the reason, and the service listens once the port is free, no restart. */
+    @Test
+    public void aServiceWhosePortIsTakenIsWarnedAboutAndListensOnceItFrees() throws Exception {
+        DatagramSocket taken = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+        int port = taken.getLocalPort();
+        java.util.Hashtable<String, Object> props = new java.util.Hashtable<>();
+        props.put(RxEndpoints.SERVICE_ID, 4711);
+        props.put(RxEndpoints.PORT, port);
+        List<org.osgi.framework.ServiceRegistration<?>> regs = new ArrayList<>();
+        try {
+            regs.add(context.registerService(org.rxrpc.api.DiscardNotifier.class, (call, id) -> {}, props));
+            regs.add(context.registerService(org.rxrpc.api.NewCallNotifier.class, (svc, call, id) -> {}, props));
+            awaitLogLine("Rx service 4711 (service 4711) not listening on port " + port + ": cannot bind");
+            awaitState(4711, port, org.rxrpc.api.ServiceStatus.State.FAILED);
+            taken.close();
+            awaitState(4711, port, org.rxrpc.api.ServiceStatus.State.LISTENING);
+        } finally {
+            taken.close();
+            for (org.osgi.framework.ServiceRegistration<?> r : regs) r.unregister();
+        }
+    }
+
+    private void awaitState(int serviceId, int port, org.rxrpc.api.ServiceStatus.State state)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + 15_000_000_000L;
+        while (true) {
+            for (org.rxrpc.api.ServiceStatus s : endpoints.services()) {
+                if (s.serviceId() == serviceId && s.port() == port && s.state() == state) return;
+            }
+            if (System.nanoTime() > deadline)
+                fail("service " + serviceId + " not " + state + ": " + endpoints.services());
+            Thread.sleep(50);
+        }
+    }
+
+    private static String karafLog() throws IOException {
+        String dir = System.getProperty("karaf.log", System.getProperty("karaf.data") + "/log");
+        return Files.readString(Path.of(dir, "karaf.log"), StandardCharsets.UTF_8);
+    }
+
+    private static void awaitLogLine(String part) throws Exception {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (true) {
+            if (karafLog().contains(part)) return;
+            if (System.nanoTime() > deadline) fail("karaf.log has no line with \"" + part + "\"");
+            Thread.sleep(50);
+        }
+    }
+
+    /**
+     * Runs command lines in one session of Karaf's own shell (its SessionFactory, called through the shell
+     * bundle's classes), as the admin role; returns what they printed and the last one returned.
+     */
+    private String karaf(String... commands) throws Exception {
+        org.osgi.framework.ServiceReference<?> ref =
+                context.getServiceReference("org.apache.karaf.shell.api.console.SessionFactory");
+        assertNotNull("Karaf's SessionFactory", ref);
+        Object factory = context.getService(ref);
+        Bundle shell = ref.getBundle();
+        Class<?> factoryType = shell.loadClass("org.apache.karaf.shell.api.console.SessionFactory");
+        Class<?> sessionType = shell.loadClass("org.apache.karaf.shell.api.console.Session");
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream out = new java.io.PrintStream(bytes, true, StandardCharsets.UTF_8);
+        Object session = factoryType
+                .getMethod("create", java.io.InputStream.class, java.io.PrintStream.class, java.io.PrintStream.class)
+                .invoke(factory, new java.io.ByteArrayInputStream(new byte[0]), out, out);
+        javax.security.auth.Subject admin = new javax.security.auth.Subject();
+        Class<?> role = context.getBundle(0).loadClass("org.apache.karaf.jaas.boot.principal.RolePrincipal");
+        admin.getPrincipals()
+                .add((java.security.Principal) role.getConstructor(String.class).newInstance("admin"));
+        try {
+            Object last = null;
+            for (String c : commands) {
+                java.lang.reflect.Method execute = sessionType.getMethod("execute", CharSequence.class);
+                last = javax.security.auth.Subject.doAs(
+                        admin, (java.security.PrivilegedExceptionAction<Object>) () -> execute.invoke(session, c));
+            }
+            return bytes.toString(StandardCharsets.UTF_8) + (last == null ? "" : last.toString());
+        } finally {
+            sessionType.getMethod("close").invoke(session);
+            context.ungetService(ref);
         }
     }
 

@@ -89,11 +89,13 @@ public class OperatorSideIT extends RxOsgiTestSupport {
             assertTrue(services, services.startsWith("SERVICE  NAME"));
             assertTrue(
                     services,
-                    services.matches("(?s).*\\n147 +rxperf +LISTENING +127\\.0\\.0\\.1:" + port + " +\\d+/8 +0 +0 +0.*"));
+                    services.matches(
+                            "(?s).*\\n147 +rxperf +LISTENING +127\\.0\\.0\\.1:" + port + " +\\d+/8 +0 +0 +0.*"));
             String endpoints = command("endpoints");
             assertTrue(endpoints, endpoints.contains("127.0.0.1:" + port + "  "));
             String peers = command("peers", Integer.toString(port));
-            assertTrue(peers, peers.contains("127.0.0.1:" + client.localAddress().getPort()));
+            assertTrue(
+                    peers, peers.contains("127.0.0.1:" + client.localAddress().getPort()));
             String stats = command("stats", Integer.toString(port));
             assertTrue(stats, stats.matches("(?s).*incoming calls made live +\\d+.*"));
             String calls = command("calls", Integer.toString(port));
@@ -109,7 +111,8 @@ public class OperatorSideIT extends RxOsgiTestSupport {
         RxEndpoint endpoint = endpoints().endpoints().stream()
                 .filter(e -> e.localAddress().getPort() == port)
                 .findFirst()
-                .orElseThrow(() -> new AssertionError("no endpoint on " + port + " in " + endpoints().endpoints()));
+                .orElseThrow(() -> new AssertionError(
+                        "no endpoint on " + port + " in " + endpoints().endpoints()));
         EndpointSnapshot s = endpoint.snapshot(10);
         assertEquals(endpoint.localAddress(), s.localAddress());
         ServiceSnapshot rxperf = s.services().stream()
@@ -128,7 +131,8 @@ public class OperatorSideIT extends RxOsgiTestSupport {
         assertTrue("no rx:" + function + " command service", refs != null && refs.length == 1);
         Object commands = context.getService(refs[0]);
         try {
-            return (String) commands.getClass().getMethod(function, String[].class).invoke(commands, (Object) args);
+            return (String)
+                    commands.getClass().getMethod(function, String[].class).invoke(commands, (Object) args);
         } finally {
             context.ungetService(refs[0]);
         }

@@ -26,8 +26,9 @@ public @interface RxperfConfiguration {
 
     @AttributeDefinition(
             name = "Live-call cap",
-            description = "Calls served at once; the worker charges only below it, so a flood meets BUSY.",
-            min = "1")
+            description = "Calls served at once (1..65536); the worker charges only below it, so a flood meets BUSY.",
+            min = "1",
+            max = "65536")
     int rxrpc_maxLiveCalls() default 64;
 
     @AttributeDefinition(
