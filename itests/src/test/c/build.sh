@@ -1,6 +1,7 @@
 #!/bin/sh
 # Builds the OpenAFS-library peers into OUTDIR:
-#   OUTDIR/rxperf_server, OUTDIR/rxperf_client, OUTDIR/cb_fileserver
+#   OUTDIR/rxperf_server, OUTDIR/rxperf_client, OUTDIR/cb_fileserver,
+#   OUTDIR/xtest_server, OUTDIR/xtest_client (stubs made by OpenAFS's rxgen from our everything.xg)
 # Needs Debian's libopenafs-dev (run install-openafs.sh as root first).
 # Links the pthread flavour (libafsrpc); falls back to the static archive.
 set -e
@@ -44,5 +45,36 @@ for prog in rxperf_server rxperf_client cb_fileserver; do
             echo "build.sh: failed to build $prog" >&2
             exit 1
         fi
+    fi
+done
+
+# The rxgen cross-check peers: C stubs by OpenAFS's own rxgen (-A: ANSI definitions) from the interface
+# file rxgen for Java is tested with. Linked with the static libafsrpc.a: Debian's shared library does not
+# export afs_xdr_u_int, afs_xdr_u_short and afs_xdr_bool, which rxgen's XDR routines call.
+XG="$SRC/../../../../rxgen/rxgen-compiler/src/test/resources/xg"
+GEN="$OUT/xtest-gen"
+for prog in xtest_server xtest_client; do
+    bin="$OUT/$prog"
+    fresh=1
+    for dep in "$SRC/$prog.c" "$SRC/xtest_golden.h" "$SRC/build.sh" "$XG/everything.xg" "$XG/test_opcodes.h"; do
+        [ -x "$bin" ] && [ "$bin" -nt "$dep" ] || fresh=0
+    done
+    if [ "$fresh" = 1 ]; then
+        echo "build.sh: $bin is up to date"
+        continue
+    fi
+    mkdir -p "$GEN"
+    cp "$XG/everything.xg" "$XG/test_opcodes.h" "$GEN/"
+    (cd "$GEN" && rm -f everything.h everything.cs.c everything.ss.c everything.xdr.c && rxgen -A everything.xg) || {
+        echo "build.sh: OpenAFS's rxgen failed on everything.xg" >&2
+        exit 1
+    }
+    stub=$([ "$prog" = xtest_server ] && echo everything.ss.c || echo everything.cs.c)
+    if $CC $CFLAGS -Wno-unused-function -I"$SRC/shim" -I"$GEN" -o "$bin" "$SRC/$prog.c" "$GEN/$stub" \
+           "$GEN/everything.xdr.c" /usr/lib/libafsrpc.a -lpthread -l:libhcrypto.so.5 -l:libroken.so.19; then
+        echo "build.sh: built $bin (rxgen stubs, static libafsrpc.a)"
+    else
+        echo "build.sh: failed to build $prog" >&2
+        exit 1
     fi
 done

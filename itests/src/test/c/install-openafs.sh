@@ -1,9 +1,10 @@
 #!/bin/sh
 # Installs Debian's OpenAFS rx library (pthread flavour, headers) and client tools
-# (rxdebug, cmdebug, ...) used by the C interop peers in this folder. Idempotent.
+# (rxdebug, cmdebug, vos, pts, ...), the database servers (vlserver, ptserver) and ip(8) for their test
+# network namespaces, used by the interop tests. Idempotent.
 set -e
 
-PKGS="libopenafs-dev openafs-client"
+PKGS="libopenafs-dev openafs-client openafs-dbserver iproute2"
 
 installed=1
 for p in $PKGS; do

@@ -67,13 +67,25 @@ public class KarafFeaturesIT {
     private static final String PORT_PROPERTY = "rxrpc.itest.rxperf.port";
     /** System property (inside Karaf) carrying the UDP port the test gave PID org.rxrpc.cm. */
     private static final String CM_PORT_PROPERTY = "rxrpc.itest.cm.port";
+    /** System property (inside Karaf) carrying the UDP port the test gave PID org.rxrpc.vl.sample. */
+    private static final String VL_PORT_PROPERTY = "rxrpc.itest.vl.port";
+    /** VL, the volume location service, and its ProbeServer opcode (request: the opcode; reply empty). */
+    private static final int VL_SERVICE = 52;
+
+    private static final int VL_PROBE = 514;
     /** RXAFSCB, the cache-manager callback service, and its Probe opcode (request: the opcode; reply empty). */
     private static final int RXAFSCB_SERVICE = 1;
 
     private static final int RXAFSCB_PROBE = 206;
 
-    private static final List<String> OUR_BUNDLES =
-            List.of("org.rxrpc.api", "org.rxrpc.transport", "org.rxrpc.service", "org.rxrpc.rxperf", "org.rxrpc.cm");
+    private static final List<String> OUR_BUNDLES = List.of(
+            "org.rxrpc.api",
+            "org.rxrpc.transport",
+            "org.rxrpc.service",
+            "org.rxrpc.rxperf",
+            "org.rxrpc.cm",
+            "org.rxrpc.xdr",
+            "org.rxrpc.vl.sample");
 
     @Inject
     private BundleContext context;
@@ -95,6 +107,8 @@ public class KarafFeaturesIT {
         int rxperfPort = freeUdpPort();
         int cmPort = freeUdpPort();
         while (cmPort == rxperfPort) cmPort = freeUdpPort();
+        int vlPort = freeUdpPort();
+        while (vlPort == rxperfPort || vlPort == cmPort) vlPort = freeUdpPort();
         Path unpack = Path.of(required("rxrpc.karaf.unpack"));
         return options(
                 karafDistributionConfiguration()
@@ -129,7 +143,13 @@ public class KarafFeaturesIT {
                 // The cache-manager service's port: never 7001, which a real AFS client may hold.
                 editConfigurationFilePut("etc/org.rxrpc.cm.cfg", "rxrpc.port", Integer.toString(cmPort)),
                 systemProperty(CM_PORT_PROPERTY).value(Integer.toString(cmPort)),
-                features(new File(required("rxrpc.features.file")).toURI().toString(), "rxrpc-rxperf", "rxrpc-cm"));
+                editConfigurationFilePut("etc/org.rxrpc.vl.sample.cfg", "rxrpc.port", Integer.toString(vlPort)),
+                systemProperty(VL_PORT_PROPERTY).value(Integer.toString(vlPort)),
+                features(
+                        new File(required("rxrpc.features.file")).toURI().toString(),
+                        "rxrpc-rxperf",
+                        "rxrpc-cm",
+                        "rxrpc-vl-sample"));
     }
 
     @Test
@@ -148,7 +168,16 @@ public class KarafFeaturesIT {
         }
         // The transport: its component and the rx commands; rxperf: the handler and rx:rxperf.
         java.util.Map<String, Integer> components = java.util.Map.of(
-                "org.rxrpc.transport", 2, "org.rxrpc.service", 1, "org.rxrpc.rxperf", 2, "org.rxrpc.cm", 1);
+                "org.rxrpc.transport",
+                2,
+                "org.rxrpc.service",
+                1,
+                "org.rxrpc.rxperf",
+                2,
+                "org.rxrpc.cm",
+                1,
+                "org.rxrpc.vl.sample",
+                1);
         for (String name : components.keySet()) {
             Bundle b = bundle(name);
             List<ComponentDescriptionDTO> descriptions = new ArrayList<>(scr.getComponentDescriptionDTOs(b));
@@ -265,6 +294,22 @@ public class KarafFeaturesIT {
             int total = 0;
             for (int n; (n = call.receive(reply, 15, TimeUnit.SECONDS)) >= 0; ) total += n;
             assertEquals("Probe's reply is empty", 0, total);
+        }
+    }
+
+    /** One real VL call into the rxrpc-vl-sample feature's generated dispatcher: ProbeServer (514), reply empty. */
+    @Test
+    public void vlSampleServiceAnswersProbeServer() throws Exception {
+        InetSocketAddress server =
+                new InetSocketAddress("127.0.0.1", Integer.parseInt(System.getProperty(VL_PORT_PROPERTY)));
+        try (RxEndpoint endpoint = transport.open(EndpointOptions.defaults().withBind("127.0.0.1", 0));
+                RxCall call =
+                        endpoint.newCall(server, VL_SERVICE, CallOptions.DEFAULT.withHardTimeoutMillis(10_000), null)) {
+            call.send(ByteBuffer.allocate(4).putInt(VL_PROBE).flip(), true);
+            ByteBuffer reply = ByteBuffer.allocate(64);
+            int total = 0;
+            for (int n; (n = call.receive(reply, 15, TimeUnit.SECONDS)) >= 0; ) total += n;
+            assertEquals("ProbeServer's reply is empty", 0, total);
         }
     }
 

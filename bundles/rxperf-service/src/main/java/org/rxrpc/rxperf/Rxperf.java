@@ -15,6 +15,10 @@ public final class Rxperf {
 
     /** Abort code for a payload that does not match the pattern (our peers' convention). */
     public static final int ABORT_BAD_PAYLOAD = 1000;
+    /** Abort code of a request or reply larger than the server allows (its maxRequestBytes / maxReplyBytes). */
+    public static final int ABORT_TOO_LARGE = 1001;
+    /** The default limit on a request's or a reply's payload: 256 MiB. */
+    public static final long DEFAULT_MAX_BYTES = 256L << 20;
 
     /** Byte {@code offset} of every payload: (offset mod 251), so peers can check every byte. */
     public static byte patternByte(long offset) {

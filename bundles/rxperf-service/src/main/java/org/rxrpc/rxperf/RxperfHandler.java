@@ -21,14 +21,31 @@ public class RxperfHandler implements RxCallHandler {
     private final ThreadLocal<ByteBuffer> scratch = ThreadLocal.withInitial(() -> ByteBuffer.allocate(CHUNK));
 
     private volatile boolean verify;
+    private volatile long maxRequestBytes = Rxperf.DEFAULT_MAX_BYTES;
+    private volatile long maxReplyBytes = Rxperf.DEFAULT_MAX_BYTES;
 
     /** @param verify check every request byte against the payload pattern (abort 1000 on a mismatch) */
     public RxperfHandler(boolean verify) {
         this.verify = verify;
     }
 
+    /**
+     * @param maxRequestBytes, maxReplyBytes the largest payloads served; a call announcing more is aborted
+     *     with {@link Rxperf#ABORT_TOO_LARGE} before a byte of it is read or sent
+     */
+    public RxperfHandler(boolean verify, long maxRequestBytes, long maxReplyBytes) {
+        this.verify = verify;
+        limits(maxRequestBytes, maxReplyBytes);
+    }
+
     protected void verify(boolean value) {
         verify = value;
+    }
+
+    protected void limits(long request, long reply) {
+        if (request < 0 || reply < 0) throw new IllegalArgumentException("limits must not be negative");
+        maxRequestBytes = request;
+        maxReplyBytes = reply;
     }
 
     @Override
@@ -65,6 +82,10 @@ public class RxperfHandler implements RxCallHandler {
         } else {
             requestBytes = buf.getInt(0) & 0xFFFFFFFFL;
             replyBytes = buf.getInt(4) & 0xFFFFFFFFL;
+        }
+        if (requestBytes > maxRequestBytes || replyBytes > maxReplyBytes) {
+            call.abort(Rxperf.ABORT_TOO_LARGE);
+            return;
         }
         long offset = 0;
         while (offset < requestBytes) {

@@ -73,7 +73,11 @@ public enum Counter {
     /** DATA dropped: beyond the receive window. */
     DROP_EXCEEDS_WINDOW(44, "dropped: beyond the window", Kind.DROP),
     /** Bytes allocated by the I/O thread since it started (ThreadMXBean), or -1 if unsupported. */
-    IO_THREAD_ALLOCATED_BYTES(45, "I/O thread bytes allocated", Kind.SUM);
+    IO_THREAD_ALLOCATED_BYTES(45, "I/O thread bytes allocated", Kind.SUM),
+    /** DEBUG or VERSION requests not answered: from a source not allowed, or over the rate limit. */
+    DEBUG_REQUESTS_REFUSED(46, "DEBUG/VERSION requests refused", Kind.COUNT),
+    /** Calls in their request phase aborted to let a waiting newcomer in (fair admission). */
+    HALF_OPEN_CALLS_EVICTED(47, "half-open calls evicted for newcomers", Kind.COUNT);
 
     /** What a counter counts. Every kind only grows. */
     public enum Kind {

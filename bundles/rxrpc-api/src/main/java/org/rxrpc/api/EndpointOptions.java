@@ -12,6 +12,14 @@ import java.util.Objects;
  * is an {@link IllegalArgumentException} naming the setting, the value and the allowed range.
  */
 public final class EndpointOptions {
+    /** Who gets answers to rxdebug's DEBUG requests (VERSION is answered to everyone). */
+    public enum DebugAnswers {
+        ALL,
+        /** Loopback, link-local and private networks (RFC 1918, RFC 4193). */
+        LOCAL,
+        NONE
+    }
+
     /** Most packets a call's window can hold (the ACK's one-byte count). */
     public static final int MAX_WINDOW = 255;
 
@@ -29,6 +37,8 @@ public final class EndpointOptions {
     private final int maxPeers;
     private final boolean nativeIo;
     private final long serviceDrainMillis;
+    private final DebugAnswers debugAnswers;
+    private final int debugAnswersPerSecond;
 
     private EndpointOptions(Builder b) {
         bindAddress = checkBindAddress(b.bindAddress);
@@ -45,6 +55,8 @@ public final class EndpointOptions {
         maxPeers = check("maxPeers", b.maxPeers, 16, 1 << 22);
         nativeIo = b.nativeIo;
         serviceDrainMillis = check("serviceDrainMillis", b.serviceDrainMillis, 0, 3_600_000);
+        debugAnswers = Objects.requireNonNull(b.debugAnswers, "debugAnswers");
+        debugAnswersPerSecond = check("debugAnswersPerSecond", b.debugAnswersPerSecond, 1, 1000);
     }
 
     /**
@@ -188,6 +200,20 @@ public final class EndpointOptions {
         return serviceDrainMillis;
     }
 
+    /**
+     * Who gets answers to DEBUG requests (rxdebug's statistics and lists): {@link DebugAnswers#LOCAL} by
+     * default, since they are bigger than the request (up to 8.7 times) and a spoofed source would make
+     * the endpoint a reflector; administrators use rxdebug from the same site.
+     */
+    public DebugAnswers debugAnswers() {
+        return debugAnswers;
+    }
+
+    /** Connectionless answers (DEBUG and VERSION) per source and second (10; the endpoint: ten times that). */
+    public int debugAnswersPerSecond() {
+        return debugAnswersPerSecond;
+    }
+
     public EndpointOptions withBind(String address, int udpPort) {
         return toBuilder().bindAddress(address).port(udpPort).build();
     }
@@ -233,7 +259,8 @@ public final class EndpointOptions {
                 + ", connectionIdleMillis=" + connectionIdleMillis + ", packetBuffers=" + packetBuffers
                 + ", newCallDeferMillis=" + newCallDeferMillis + ", maxConnections=" + maxConnections
                 + ", maxPeers=" + maxPeers + ", nativeIo=" + nativeIo
-                + ", serviceDrainMillis=" + serviceDrainMillis + "]";
+                + ", serviceDrainMillis=" + serviceDrainMillis + ", debugAnswers=" + debugAnswers
+                + ", debugAnswersPerSecond=" + debugAnswersPerSecond + "]";
     }
 
     /** Collects settings; {@link #build()} checks them all. Not thread-safe. */
@@ -252,6 +279,8 @@ public final class EndpointOptions {
         private int maxPeers = 16384;
         private boolean nativeIo = true;
         private long serviceDrainMillis = 5000;
+        private DebugAnswers debugAnswers = DebugAnswers.LOCAL;
+        private int debugAnswersPerSecond = 10;
 
         private Builder() {}
 
@@ -270,6 +299,8 @@ public final class EndpointOptions {
             maxPeers = o.maxPeers;
             nativeIo = o.nativeIo;
             serviceDrainMillis = o.serviceDrainMillis;
+            debugAnswers = o.debugAnswers;
+            debugAnswersPerSecond = o.debugAnswersPerSecond;
         }
 
         public Builder bindAddress(String value) {
@@ -339,6 +370,16 @@ public final class EndpointOptions {
 
         public Builder serviceDrainMillis(long value) {
             serviceDrainMillis = value;
+            return this;
+        }
+
+        public Builder debugAnswers(DebugAnswers value) {
+            debugAnswers = value;
+            return this;
+        }
+
+        public Builder debugAnswersPerSecond(int value) {
+            debugAnswersPerSecond = value;
             return this;
         }
 

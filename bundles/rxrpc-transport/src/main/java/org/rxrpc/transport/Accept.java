@@ -41,7 +41,13 @@ import org.rxrpc.transport.wire.Wire;
  * </ol>
  */
 final class Accept {
+    /** A call in its request phase counts as half-open once its client has been quiet this long. */
+    private static final long HALF_OPEN_QUIET_NANOS = 20_000_000L;
+    /** Fair admission looks at this many of a service's oldest calls at most. */
+    private static final int EVICTION_SCAN_LIMIT = 256;
+
     private final Endpoint endpoint;
+    private final CallEvents events;
     private final Tables tables;
     private final Counters counters;
     private final Output output;
@@ -53,8 +59,9 @@ final class Accept {
     /** Closed services still draining or answering BUSY (I/O thread; changes only when a service closes). */
     private final java.util.List<Listener> draining = new java.util.ArrayList<>();
 
-    Accept(Endpoint endpoint, Tables tables, Counters counters, Output output) {
+    Accept(Endpoint endpoint, Tables tables, Counters counters, Output output, CallEvents events) {
         this.endpoint = endpoint;
+        this.events = events;
         this.tables = tables;
         this.counters = counters;
         this.output = output;
@@ -166,7 +173,13 @@ final class Accept {
         conn.channelCall[channel] = call;
         conn.channelCallNumber[channel] = callNumber;
         conn.activeCalls++;
-        call.listener.liveCalls++;
+        Listener l = call.listener;
+        l.liveCalls++;
+        call.nextInService = null;
+        call.prevInService = l.newestLive;
+        if (l.newestLive != null) l.newestLive.nextInService = call;
+        else l.oldestLive = call;
+        l.newestLive = call;
         tables.touch(conn);
         endpoint.addLive(call);
         counters.inc(Counter.CALLS_MADE_LIVE);
@@ -175,23 +188,108 @@ final class Accept {
 
     // ---- 3. Keep or BUSY ----
 
-    /** No call could be supplied: keep the packet for the next charge, or answer BUSY. */
+    /**
+     * No call could be supplied: keep the packet for the next charge, or answer BUSY. A source keeps at
+     * most a quarter of the slots (at least one), so one client cannot take them all; and a newcomer that
+     * is kept makes room for itself by evicting a half-open call of whoever holds the most.
+     */
     void keepOrBusy(Listener l, Header h, ByteBuffer b, int length, UdpAddress from, long now) {
         DeferredCalls d = l.deferred;
         if (d != null && !l.isClosed()) {
-            if (h.seq() == 1 && d.holds(h.epoch(), h.cid(), h.callNumber(), from)) {
+            if (d.holds(h.epoch(), h.cid(), h.callNumber(), from)) {
                 counters.inc(Counter.DUPLICATE_DATA_RECEIVED); // a retransmission of a kept packet
                 return;
             }
-            if (d.add(b, length, from, now)) {
+            if (d.countFrom(from) < Math.max(1, d.capacity() / 4)
+                    && (d.count() < d.capacity() || makeRoomForNewcomer(l, from, now))
+                    && d.add(b, length, from, now)) {
                 counters.inc(Counter.CALLS_DEFERRED);
                 keptTotal++;
                 endpoint.timerAt(now + deferNanos);
+                evictForNewcomer(l, from, now);
                 return;
             }
         }
         l.busySent++;
         output.sendBusy(h, from);
+    }
+
+    // ---- Fair admission ----
+
+    /**
+     * A newcomer waits because every call of the service is taken: if some peer holds more half-open
+     * calls (still in their request phase, and quiet for a moment) than the newcomer, the oldest of the
+     * peer holding most is aborted (RX_CALL_TIMEOUT, counted) and that peer's kept calls are sent to the
+     * back of the line, so that the slot serves the newcomer. A flood of calls that never
+     * finish their request cannot keep others out; a client sending its request is never cut off.
+     */
+    private void evictForNewcomer(Listener l, UdpAddress newcomer, long now) {
+        int newcomerHolds = halfOpenOf(l, newcomer, now);
+        Call victim = null;
+        int most = newcomerHolds;
+        int scanned = 0;
+        for (Call c = l.oldestLive; c != null && scanned < EVICTION_SCAN_LIMIT; c = c.nextInService, scanned++) {
+            if (!halfOpen(c, now) || c.conn.peer.address.sameAs(newcomer)) continue;
+            int holds = halfOpenOf(l, c.conn.peer.address, now);
+            if (holds > most) { // strictly more: the oldest call of the heaviest peer
+                most = holds;
+                victim = c;
+            }
+        }
+        if (victim == null) return;
+        counters.inc(Counter.HALF_OPEN_CALLS_EVICTED);
+        UdpAddress heavy = victim.conn.peer.address;
+        // Its kept calls go back to the end of the line (BUSY: they retry), so the slot is the newcomer's.
+        DeferredCalls d = l.deferred;
+        for (int k = d.count() - 1; k >= 0; k--) {
+            if (!d.sourceAt(k).sameAs(heavy)) continue;
+            kept.wrap(d.packetAt(k), 0);
+            l.busySent++;
+            output.sendBusy(kept, d.sourceAt(k));
+            d.removeAt(k);
+            keptTotal--;
+        }
+        events.abortLocally(victim, AbortCodes.RX_CALL_TIMEOUT, true);
+    }
+
+    /**
+     * Every kept slot is taken: the kept packet of whoever holds most (kept packets and half-open calls)
+     * goes back to the end of the line (BUSY), if that is more than the newcomer holds.
+     *
+     * @return true if a slot was freed
+     */
+    private boolean makeRoomForNewcomer(Listener l, UdpAddress newcomer, long now) {
+        DeferredCalls d = l.deferred;
+        int most = d.countFrom(newcomer) + halfOpenOf(l, newcomer, now);
+        int victim = -1;
+        for (int k = 0; k < d.count(); k++) {
+            UdpAddress s = d.sourceAt(k);
+            int holds = d.countFrom(s) + halfOpenOf(l, s, now);
+            if (holds > most) {
+                most = holds;
+                victim = k;
+            }
+        }
+        if (victim < 0) return false;
+        kept.wrap(d.packetAt(victim), 0);
+        l.busySent++;
+        output.sendBusy(kept, d.sourceAt(victim));
+        d.removeAt(victim);
+        keptTotal--;
+        return true;
+    }
+
+    private static boolean halfOpen(Call c, long now) {
+        return c.state == CallState.SERVER_RECEIVING_REQUEST && now - c.lastDataReceiveNanos >= HALF_OPEN_QUIET_NANOS;
+    }
+
+    private int halfOpenOf(Listener l, UdpAddress peer, long now) {
+        int n = 0;
+        int scanned = 0;
+        for (Call c = l.oldestLive; c != null && scanned < EVICTION_SCAN_LIMIT; c = c.nextInService, scanned++) {
+            if (halfOpen(c, now) && c.conn.peer.address.sameAs(peer)) n++;
+        }
+        return n;
     }
 
     int keptTotal() {
@@ -210,17 +308,22 @@ final class Accept {
             DeferredCalls d = l.deferred;
             if (d == null) continue;
             while (d.count() > 0) {
-                boolean served = l.backlog.calls.count() > 0
-                        && input.replay(d.oldestPacket(), d.oldestLength(), d.oldestSource(), now);
-                if (!served) {
-                    if (now - d.oldestSince() < deferNanos) {
-                        endpoint.timerAt(d.oldestSince() + deferNanos);
-                        break;
+                if (l.backlog.calls.count() > 0) {
+                    // A call whose whole request is in its first packet goes first: it will not hold its
+                    // slot long, where one still waiting for its request may (a half-open flood).
+                    int k = Math.max(0, d.firstComplete());
+                    if (input.replay(d.packetAt(k), d.lengthAt(k), d.sourceAt(k), now)) {
+                        d.removeAt(k);
+                        continue;
                     }
-                    kept.wrap(d.oldestPacket(), 0);
-                    l.busySent++;
-                    output.sendBusy(kept, d.oldestSource());
                 }
+                if (now - d.oldestSince() < deferNanos) {
+                    endpoint.timerAt(d.oldestSince() + deferNanos);
+                    break;
+                }
+                kept.wrap(d.oldestPacket(), 0);
+                l.busySent++;
+                output.sendBusy(kept, d.oldestSource());
                 d.removeOldest();
             }
             remaining += d.count();
@@ -268,8 +371,15 @@ final class Accept {
         }
     }
 
-    /** A server call of {@code l} ended (I/O thread). */
-    void callEnded(Listener l) {
+    /** A server call ended (I/O thread). */
+    void callEnded(Call call) {
+        Listener l = call.listener;
+        if (call.prevInService != null) call.prevInService.nextInService = call.nextInService;
+        else l.oldestLive = call.nextInService;
+        if (call.nextInService != null) call.nextInService.prevInService = call.prevInService;
+        else l.newestLive = call.prevInService;
+        call.prevInService = null;
+        call.nextInService = null;
         l.liveCalls--;
         if (l.draining && l.liveCalls == 0) l.drained.complete(null);
     }

@@ -152,6 +152,10 @@ final class Call implements RxCall {
     Call wheelPrev;
     Call wheelNext;
     boolean heardFromPeer;
+    /** A server call's place in its service's list of live calls, oldest first (Listener). */
+    Call prevInService;
+
+    Call nextInService;
     /** Intrusive list of the endpoint's live calls. */
     Call prevLive;
 

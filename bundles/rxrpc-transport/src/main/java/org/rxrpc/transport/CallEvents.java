@@ -212,7 +212,7 @@ final class CallEvents implements LiveCalls.Due {
         Receiver.releaseUndelivered(call);
         boolean wasLive = call.onLiveList;
         endpoint.removeLive(call);
-        if (wasLive && !call.client && call.listener != null) endpoint.serverCallEnded(call.listener);
+        if (wasLive && !call.client && call.listener != null) endpoint.serverCallEnded(call);
         switch (finalState) {
             case SUCCEEDED:
                 counters.inc(Counter.CALLS_SUCCEEDED);

@@ -85,6 +85,19 @@ final class DeferredCalls {
         return false;
     }
 
+    /** How many kept packets came from {@code from}. */
+    int countFrom(UdpAddress from) {
+        int n = 0;
+        for (int k = 0; k < count; k++) {
+            if (sources[(head + k) % packets.length].sameAs(from)) n++;
+        }
+        return n;
+    }
+
+    int capacity() {
+        return packets.length;
+    }
+
     ByteBuffer oldestPacket() {
         return packets[head];
     }
@@ -103,6 +116,47 @@ final class DeferredCalls {
 
     void removeOldest() {
         head = (head + 1) % packets.length;
+        count--;
+        waiting = count;
+    }
+
+    /** The {@code k}-th kept packet, oldest first (k &lt; count). */
+    ByteBuffer packetAt(int k) {
+        return packets[(head + k) % packets.length];
+    }
+
+    int lengthAt(int k) {
+        return lengths[(head + k) % packets.length];
+    }
+
+    /** The first kept packet that holds a whole request (a single DATA packet flagged LAST), or -1. */
+    int firstComplete() {
+        for (int k = 0; k < count; k++) {
+            int flags = packetAt(k).get(Header.FLAGS) & 0xff;
+            if ((flags & Wire.FLAG_LAST_PACKET) != 0 && (flags & Wire.FLAG_JUMBO_PACKET) == 0) return k;
+        }
+        return -1;
+    }
+
+    UdpAddress sourceAt(int k) {
+        return sources[(head + k) % packets.length];
+    }
+
+    /** Removes the {@code k}-th kept packet; the younger ones move up, their order kept. No allocation. */
+    void removeAt(int k) {
+        int n = packets.length;
+        for (int j = k; j < count - 1; j++) {
+            int a = (head + j) % n;
+            int b = (head + j + 1) % n;
+            ByteBuffer p = packets[a];
+            packets[a] = packets[b];
+            packets[b] = p;
+            UdpAddress s = sources[a];
+            sources[a] = sources[b];
+            sources[b] = s;
+            lengths[a] = lengths[b];
+            since[a] = since[b];
+        }
         count--;
         waiting = count;
     }

@@ -97,7 +97,7 @@ final class Endpoint implements RxEndpoint {
         Receiver receiver = new Receiver(pool, counters, options.receiveWindow());
         events = new CallEvents(
                 this, tables, output, transmitter, counters, options.deadTimeMillis(), options.idleTimeoutMillis());
-        accept = new Accept(this, tables, counters, output);
+        accept = new Accept(this, tables, counters, output, events);
         input = new Input(this, counters, output, receiver, transmitter, events, tables, accept);
         accept.bind(input);
         debugReplies = new DebugReplies(counters, tables, live, pool, options.packetBuffers());
@@ -335,8 +335,8 @@ final class Endpoint implements RxEndpoint {
     }
 
     /** I/O thread: a server call of {@code l} ended. */
-    void serverCallEnded(Listener l) {
-        accept.callEnded(l);
+    void serverCallEnded(Call call) {
+        accept.callEnded(call);
     }
 
     /** I/O thread: aborts the server calls of {@code l} still in progress. */
@@ -350,8 +350,22 @@ final class Endpoint implements RxEndpoint {
 
     /** The server connections held now (read on the I/O thread; -1 if it does not answer). */
     int serverConnections() {
+        return readOnIoThread(tables::serverConnectionCount);
+    }
+
+    /** The peers held now (read on the I/O thread; -1 if it does not answer). */
+    int peerCount() {
+        return readOnIoThread(tables::peerCount);
+    }
+
+    /** The live calls now (read on the I/O thread; -1 if it does not answer). */
+    int liveCallCount() {
+        return readOnIoThread(live::count);
+    }
+
+    private int readOnIoThread(java.util.function.IntSupplier what) {
         CompletableFuture<Integer> f = new CompletableFuture<>();
-        submit(() -> f.complete(tables.serverConnectionCount()));
+        submit(() -> f.complete(what.getAsInt()));
         return await(f, TimeUnit.SECONDS.toNanos(5)) ? f.join() : -1;
     }
 

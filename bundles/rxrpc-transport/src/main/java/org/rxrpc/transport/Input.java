@@ -15,9 +15,6 @@ import org.rxrpc.transport.wire.Wire;
  * or answered BUSY, and the connectionless VERSION (net/rxrpc/io_thread.c, input.c, conn_service.c).
  */
 final class Input {
-    /** A channel with no call object accepts a new call from a DATA packet with seq up to this (OpenAFS). */
-    private static final int MAX_FIRST_SEQ = 32;
-
     private final Endpoint endpoint;
     private final Counters counters;
     private final Output output;
@@ -26,6 +23,7 @@ final class Input {
     private final CallEvents events;
     private final Tables tables;
     private final Accept accept;
+    private final DebugPolicy debug;
     private final Header header = new Header();
     private final Ack ack = new Ack();
 
@@ -41,6 +39,8 @@ final class Input {
         this.endpoint = endpoint;
         this.tables = tables;
         this.accept = accept;
+        this.debug =
+                new DebugPolicy(endpoint.options.debugAnswers(), endpoint.options.debugAnswersPerSecond(), counters);
         this.counters = counters;
         this.output = output;
         this.receiver = receiver;
@@ -60,7 +60,7 @@ final class Input {
         RxLog.packetIn(h, length, from);
         switch (h.type()) {
             case Wire.TYPE_VERSION:
-                version(b, length, from);
+                version(b, length, from, now);
                 return;
             case Wire.TYPE_DATA:
             case Wire.TYPE_ACK:
@@ -69,11 +69,11 @@ final class Input {
             case Wire.TYPE_ACKALL:
                 break;
             case Wire.TYPE_DEBUG:
-                // rxdebug: answer requests (never replies) carrying a type and an index.
-                if (h.isClientInitiated() && length >= Wire.HEADER_SIZE + 8) {
-                    endpoint.answerDebug(h, b.getInt(Wire.HEADER_SIZE), b.getInt(Wire.HEADER_SIZE + 4), from);
-                } else {
+                // rxdebug: answer requests (never replies) carrying a type and an index, to whom may ask.
+                if (!h.isClientInitiated() || length < Wire.HEADER_SIZE + 8) {
                     counters.inc(Counter.DROP_TRUNCATED);
+                } else if (debug.mayAnswer(from, true, now)) {
+                    endpoint.answerDebug(h, b.getInt(Wire.HEADER_SIZE), b.getInt(Wire.HEADER_SIZE + 4), from);
                 }
                 return;
             case Wire.TYPE_CHALLENGE:
@@ -84,9 +84,19 @@ final class Input {
                 counters.inc(Counter.DROP_INVALID_FIELD); // PARAMS and unknown types
                 return;
         }
-        // serviceId 0 only on an ABORT: OpenAFS's raw ABORT for an unknown service moves it to the checksum.
-        if ((h.serviceId() == 0 && h.type() != Wire.TYPE_ABORT) || (h.type() == Wire.TYPE_DATA && h.seq() == 0)) {
+        if (h.type() == Wire.TYPE_DATA && h.seq() == 0) {
             counters.inc(Counter.DROP_INVALID_FIELD);
+            return;
+        }
+        // serviceId 0 only on an ABORT (OpenAFS's raw ABORT for an unknown service moves it to the
+        // checksum); a call's first DATA for it gets the unknown-service answer like any other id.
+        if (h.serviceId() == 0 && h.type() != Wire.TYPE_ABORT) {
+            if (startsACall(h)) {
+                counters.inc(Counter.CALLS_FOR_UNKNOWN_SERVICE);
+                output.sendRawAbort(h, AbortCodes.RX_INVALID_OPERATION, from);
+            } else {
+                counters.inc(Counter.DROP_INVALID_FIELD);
+            }
             return;
         }
         if (h.callNumber() == 0) {
@@ -115,11 +125,13 @@ final class Input {
 
     /**
      * Checks a DATA datagram's sub-packet structure before it can touch any state: every sub-packet
-     * flagged JUMBO has 1412 bytes and a 4-byte header after it, and is not also LAST.
+     * flagged JUMBO has 1412 bytes and a 4-byte header after it, and is not also LAST (so nothing follows
+     * a LAST one); and the sub-packets' seqs (one more each) neither reach 0 nor wrap round.
      */
     private boolean wellFormedJumbogram(ByteBuffer b, int length) {
         int flags = header.flags();
         int offset = Wire.HEADER_SIZE;
+        int subPackets = 1;
         while ((flags & Wire.FLAG_JUMBO_PACKET) != 0) {
             if ((flags & Wire.FLAG_LAST_PACKET) != 0
                     || length - offset < Wire.JUMBO_DATA_SIZE + Wire.JUMBO_HEADER_SIZE) {
@@ -128,14 +140,23 @@ final class Input {
             offset += Wire.JUMBO_DATA_SIZE;
             flags = b.get(offset) & 0xff;
             offset += Wire.JUMBO_HEADER_SIZE;
+            subPackets++;
         }
-        return true;
+        long firstSeq = header.seq() & 0xFFFFFFFFL;
+        return firstSeq + subPackets - 1 <= 0xFFFFFFFFL;
     }
 
-    private void version(ByteBuffer b, int length, UdpAddress from) {
+    /** A call's first DATA packet: the only packet that may start a call (as Linux: seq 1 only). */
+    private static boolean startsACall(Header h) {
+        return h.type() == Wire.TYPE_DATA && h.seq() == 1 && h.isClientInitiated() && h.callNumber() != 0;
+    }
+
+    private void version(ByteBuffer b, int length, UdpAddress from, long now) {
         Header h = header;
         // Only requests are answered: never a reply or a keepalive (no CLIENT_INITIATED, or body[0] != 0).
-        if (h.isClientInitiated() && (length == Wire.HEADER_SIZE || b.get(Wire.HEADER_SIZE) == 0)) {
+        if (h.isClientInitiated()
+                && (length == Wire.HEADER_SIZE || b.get(Wire.HEADER_SIZE) == 0)
+                && debug.mayAnswer(from, false, now)) {
             output.sendVersion(h, from);
         }
     }
@@ -176,15 +197,23 @@ final class Input {
                 counters.inc(Counter.LATE_PACKETS);
                 return true;
             }
+            // Only the first DATA of a newer call may touch the channel; anything else gets a stateless
+            // answer (a PING) or is dropped, so it cannot end a call in progress.
+            if (!startsACall(h)) {
+                unknownCallPacket(from);
+                return true;
+            }
             // A newer call on the channel ends the previous one: its final ACK is implied by the new DATA.
             if (call != null) {
                 if (call.state == CallState.SERVER_AWAITING_FINAL_ACK) events.complete(call, CallState.SUCCEEDED, 0);
                 else events.abortLocally(call, AbortCodes.RX_CALL_DEAD, false);
             }
         }
-        // Only a call's first DATA can start it, on a new connection or on a known one.
-        if (h.type() != Wire.TYPE_DATA) {
-            unknownCallPacket(from);
+        // Only a call's first DATA can start it, on a new connection or on a known one; a later packet of a
+        // call we do not have makes no state: a PING is answered statelessly, the rest is dropped.
+        if (!startsACall(h)) {
+            if (h.type() == Wire.TYPE_DATA) counters.inc(Counter.DROP_NO_CALL);
+            else unknownCallPacket(from);
             return true;
         }
         // The service is looked up per call: it may have closed and been listened on again since the
@@ -194,10 +223,6 @@ final class Input {
             // OpenAFS: a raw ABORT RX_INVALID_OPERATION for an unknown service or security class.
             counters.inc(Counter.CALLS_FOR_UNKNOWN_SERVICE);
             output.sendRawAbort(h, AbortCodes.RX_INVALID_OPERATION, from);
-            return true;
-        }
-        if (h.seq() > MAX_FIRST_SEQ) {
-            counters.inc(Counter.DROP_NO_CALL);
             return true;
         }
         return accept.newCall(listener, peer, conn, h, b, length, from, now);

@@ -33,10 +33,13 @@ abstract class Listener {
     private boolean drainStarted;
 
     // ---- I/O thread state ----
-    /** Server calls of this service made live and not yet complete. */
+    /** Server calls of this service made live and not yet complete, and their list, oldest first. */
     int liveCalls;
     /** New calls for this service answered BUSY (for operators). */
     long busySent;
+
+    Call oldestLive;
+    Call newestLive;
     /** Closed: no more supply; new calls get BUSY until lingerUntil, then the service is forgotten. */
     boolean draining;
 

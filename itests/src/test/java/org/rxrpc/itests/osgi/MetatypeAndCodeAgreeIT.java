@@ -31,7 +31,7 @@ import org.w3c.dom.NodeList;
 public class MetatypeAndCodeAgreeIT {
     private static final String DIR = System.getProperty("rxrpc.itests.bundles", "target/osgi-bundles");
 
-    private record Ad(String id, String type, String min, String max, String dflt) {}
+    private record Ad(String id, String type, String min, String max, String dflt, List<String> options) {}
 
     private static List<Ad> metatype(String jar) throws Exception {
         List<Ad> out = new ArrayList<>();
@@ -47,12 +47,17 @@ public class MetatypeAndCodeAgreeIT {
                     NodeList ads = d.getElementsByTagName("AD");
                     for (int i = 0; i < ads.getLength(); i++) {
                         Element a = (Element) ads.item(i);
+                        List<String> options = new ArrayList<>();
+                        NodeList os = a.getElementsByTagName("Option");
+                        for (int k = 0; k < os.getLength(); k++)
+                            options.add(((Element) os.item(k)).getAttribute("value"));
                         out.add(new Ad(
                                 a.getAttribute("id"),
                                 a.getAttribute("type"),
                                 a.hasAttribute("min") ? a.getAttribute("min") : null,
                                 a.hasAttribute("max") ? a.getAttribute("max") : null,
-                                a.getAttribute("default")));
+                                a.getAttribute("default"),
+                                options));
                     }
                 }
             }
@@ -68,6 +73,13 @@ public class MetatypeAndCodeAgreeIT {
             if (ad.id().equals("defaultBacklog")) {
                 assertEquals("1", ad.min());
                 assertEquals(Integer.toString(RxEndpoint.MAX_BACKLOG), ad.max());
+                continue;
+            }
+            if (ad.id().equals("debugAnswers")) {
+                List<String> names = new ArrayList<>();
+                for (EndpointOptions.DebugAnswers a : EndpointOptions.DebugAnswers.values()) names.add(a.name());
+                assertEquals("debugAnswers' options are the code's", names, ad.options());
+                assertEquals(EndpointOptions.defaults().debugAnswers().name(), ad.dflt());
                 continue;
             }
             if (ad.type().equals("Boolean") || ad.type().equals("String")) continue;
@@ -94,7 +106,7 @@ public class MetatypeAndCodeAgreeIT {
 
     @Test
     public void everyServicesWhiteboardKeysHaveTheServingSupportsRanges() throws Exception {
-        for (String jar : List.of("rxperf-service.jar", "cm-service.jar")) {
+        for (String jar : List.of("rxperf-service.jar", "cm-service.jar", "vl-sample.jar")) {
             for (Ad ad : metatype(jar)) {
                 switch (ad.id()) {
                     case "rxrpc.port" -> assertRange(jar, ad, "0", "65535");

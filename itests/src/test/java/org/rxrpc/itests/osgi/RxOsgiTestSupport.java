@@ -89,6 +89,7 @@ public abstract class RxOsgiTestSupport {
                 fileBundle(dir, "rxrpc-api.jar"),
                 fileBundle(dir, "rxrpc-transport.jar"),
                 fileBundle(dir, "rxrpc-service-support.jar"),
+                fileBundle(dir, "rxrpc-xdr.jar"), // the runtime of generated code (the cm bundle imports it)
                 // Started by the tests once Config Admin holds a free port for it (its default is 7009).
                 CoreOptions.bundle(fileUrl(dir, "rxperf-service.jar")).noStart());
     }

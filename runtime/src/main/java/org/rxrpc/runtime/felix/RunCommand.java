@@ -30,7 +30,8 @@ import picocli.CommandLine.Option;
             "Third-party bundles: put them in the deploy folder, at any time (installed and started; replaced:"
                     + " updated; removed: uninstalled), or name their folder with --add-bundles.",
             "Settings (PIDs, one file each: PID.cfg): org.rxrpc.transport (bindAddress, windows, timeouts...),"
-                    + " org.rxrpc.rxperf (port, backlog, maxLiveCalls, verify), org.rxrpc.cm (port, backlog, maxLiveCalls). The options"
+                    + " org.rxrpc.rxperf (port, backlog, maxLiveCalls, verify), org.rxrpc.cm (port, backlog, maxLiveCalls),"
+                    + " org.rxrpc.vl.sample (port, backlog, maxLiveCalls). The options"
                     + " below are written into Config Admin after the files are read, so they win at start.",
             ""
         },
@@ -39,6 +40,7 @@ public class RunCommand implements Callable<Integer> {
     static final String TRANSPORT_PID = "org.rxrpc.transport";
     static final String RXPERF_PID = "org.rxrpc.rxperf";
     static final String CM_PID = "org.rxrpc.cm";
+    static final String VL_PID = "org.rxrpc.vl.sample";
 
     @Option(
             names = "--bind",
@@ -59,6 +61,12 @@ public class RunCommand implements Callable<Integer> {
             description = "UDP port of the cache-manager callback service, RXAFSCB (service 1), 0 = any (" + CM_PID
                     + " port; default 7001).")
     Integer cmPort;
+
+    @Option(
+            names = "--vl-port",
+            paramLabel = "PORT",
+            description = "UDP port of the sample VL server (service 52), 0 = any (" + VL_PID + " port; default 7003).")
+    Integer vlPort;
 
     @Option(
             names = "--etc",
@@ -157,6 +165,7 @@ public class RunCommand implements Callable<Integer> {
         if (rxperfPort != null && (rxperfPort < 0 || rxperfPort > 65535))
             return usage("--rxperf-port must be 0..65535");
         if (cmPort != null && (cmPort < 0 || cmPort > 65535)) return usage("--cm-port must be 0..65535");
+        if (vlPort != null && (vlPort < 0 || vlPort > 65535)) return usage("--vl-port must be 0..65535");
         if (bind != null) {
             try {
                 EndpointOptions.builder().bindAddress(bind).build();
@@ -229,6 +238,7 @@ public class RunCommand implements Callable<Integer> {
         if (bind != null) o.put(TRANSPORT_PID, Map.of("bindAddress", bind));
         if (rxperfPort != null) o.put(RXPERF_PID, Map.of("rxrpc.port", rxperfPort));
         if (cmPort != null) o.put(CM_PID, Map.of("rxrpc.port", cmPort));
+        if (vlPort != null) o.put(VL_PID, Map.of("rxrpc.port", vlPort));
         return o;
     }
 

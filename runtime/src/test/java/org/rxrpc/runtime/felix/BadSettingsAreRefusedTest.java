@@ -37,16 +37,20 @@ class BadSettingsAreRefusedTest {
     void badEditsAreRefusedWithOneLineAndTheRunningServiceGoesOn() throws Exception {
         int port;
         int cmPort;
+        int vlPort;
         try (DatagramSocket a = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0));
-                DatagramSocket b = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
+                DatagramSocket b = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0));
+                DatagramSocket c = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
             port = a.getLocalPort();
             cmPort = b.getLocalPort();
+            vlPort = c.getLocalPort();
         }
         Path etc = Files.createDirectories(temp.resolve("etc"));
         Path rxperf = etc.resolve("org.rxrpc.rxperf.cfg");
         Path transport = etc.resolve("org.rxrpc.transport.cfg");
         write(rxperf, "rxrpc.port = " + port + "\n");
         write(etc.resolve("org.rxrpc.cm.cfg"), "rxrpc.port = " + cmPort + "\n");
+        write(etc.resolve("org.rxrpc.vl.sample.cfg"), "rxrpc.port = " + vlPort + "\n");
         write(transport, "bindAddress = 127.0.0.1\n");
         String listening = "rxrpc runtime: service 147 (rxperf) listening on udp 127.0.0.1:" + port;
         try (RuntimeProcess runtime = RuntimeProcess.start("run", "--etc", etc.toString())) {
@@ -67,6 +71,9 @@ class BadSettingsAreRefusedTest {
             write(transport, "bindAddress = 127.0.0.1\nsendWindow = 300\n");
             runtime.await(l -> l.endsWith("org.rxrpc.transport: configuration refused, the running one is kept:"
                     + " sendWindow must be 1..255, not 300"));
+            write(transport, "bindAddress = 127.0.0.1\ndebugAnswers = maybe\n");
+            runtime.await(l -> l.endsWith("org.rxrpc.transport: configuration refused, the running one is kept:"
+                    + " debugAnswers = 'maybe' must be ALL, LOCAL or NONE"));
             write(transport, "bindAddress = notanip\n");
             runtime.await(l -> l.contains("org.rxrpc.transport: configuration refused, the running one is kept:"
                     + " bindAddress must be an address of this machine"));

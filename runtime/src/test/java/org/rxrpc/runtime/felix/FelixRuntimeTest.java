@@ -52,16 +52,25 @@ class FelixRuntimeTest {
     void servesRxperfOnTheCommandLinePortLogsThroughSlf4jAndStopsCleanlyOnSigterm() throws Exception {
         int port = freeUdpPort();
         int cmPort = freeUdpPort(port);
+        int vlPort = freeUdpPort(port, cmPort);
         // The committed runtime/etc (every line a comment) and target/bundles: the defaults, but for the
-        // ports (7009 and 7001 may be taken on this machine).
+        // ports (7009, 7001 and 7003 may be taken on this machine).
         try (RuntimeProcess runtime = RuntimeProcess.start(
-                "run", "--rxperf-port", String.valueOf(port), "--cm-port", String.valueOf(cmPort))) {
+                "run",
+                "--rxperf-port",
+                String.valueOf(port),
+                "--cm-port",
+                String.valueOf(cmPort),
+                "--vl-port",
+                String.valueOf(vlPort))) {
             String listening = "rxrpc runtime: service 147 (rxperf) listening on udp 127.0.0.1:" + port;
             runtime.await(listening::equals);
             runtime.await(cmListening(cmPort)::equals);
-            runtime.await(l -> l.startsWith("rxrpc runtime: started in ") && l.contains(": 2 Rx services listening"));
+            runtime.await(("rxrpc runtime: service 52 (volume location (VL sample)) listening on udp 127.0.0.1:"
+                    + vlPort)::equals);
+            runtime.await(l -> l.startsWith("rxrpc runtime: started in ") && l.contains(": 3 Rx services listening"));
             assertTrue(
-                    runtime.has(l -> l.startsWith("rxrpc runtime: Apache Felix 7.0.5, 15 bundles from ")
+                    runtime.has(l -> l.startsWith("rxrpc runtime: Apache Felix 7.0.5, 17 bundles from ")
                             && l.endsWith(Path.of("etc").toAbsolutePath() + "/*.cfg")),
                     runtime.output());
 
@@ -99,6 +108,7 @@ class FelixRuntimeTest {
         Files.writeString(etc.resolve("org.rxrpc.transport.cfg"), "bindAddress = 127.0.0.1\n");
         int cmPort = freeUdpPort(port);
         Files.writeString(etc.resolve("org.rxrpc.cm.cfg"), "rxrpc.port = " + cmPort + "\n");
+        Files.writeString(etc.resolve("org.rxrpc.vl.sample.cfg"), "rxrpc.port = " + freeUdpPort(port, cmPort) + "\n");
         try (RuntimeProcess runtime = RuntimeProcess.start("run", "--etc", etc.toString())) {
             runtime.await(("rxrpc runtime: service 147 (rxperf) listening on udp 127.0.0.1:" + port)::equals);
             runtime.await(cmListening(cmPort)::equals);
@@ -136,7 +146,10 @@ class FelixRuntimeTest {
                 "--rxperf-port",
                 String.valueOf(port),
                 "--cm-port",
-                String.valueOf(cmPort))) { // options only: "run" is the default command
+                String.valueOf(cmPort),
+                "--vl-port",
+                String.valueOf(
+                        freeUdpPort(filePort, port, cmFilePort, cmPort)))) { // options only: "run" is the default
             runtime.await(("rxrpc runtime: service 147 (rxperf) listening on udp 127.0.0.1:" + port)::equals);
             runtime.await(cmListening(cmPort)::equals);
             runtime.await(l -> l.startsWith("rxrpc runtime: started in "));

@@ -31,12 +31,15 @@ class OperatorCommandsInTheRuntimeTest {
     void execRunsEachCommandPrintsItsOutputAndStops() throws Exception {
         int port = freeUdpPort();
         int cmPort = freeUdpPort(port);
+        int vlPort = freeUdpPort(port, cmPort);
         try (RuntimeProcess exec = RuntimeProcess.start(
                 "exec",
                 "--rxperf-port",
                 Integer.toString(port),
                 "--cm-port",
                 Integer.toString(cmPort),
+                "--vl-port",
+                Integer.toString(vlPort),
                 "rx:services",
                 "rx:endpoints",
                 "rx:ping -c 1 127.0.0.1:" + port,
@@ -74,8 +77,16 @@ class OperatorCommandsInTheRuntimeTest {
     void execOfACommandThatFailsSaysWhyAndExits1() throws Exception {
         int port = freeUdpPort();
         int cmPort = freeUdpPort(port);
+        int vlPort = freeUdpPort(port, cmPort);
         try (RuntimeProcess exec = RuntimeProcess.start(
-                "exec", "--rxperf-port", Integer.toString(port), "--cm-port", Integer.toString(cmPort), "rx:calls 1")) {
+                "exec",
+                "--rxperf-port",
+                Integer.toString(port),
+                "--cm-port",
+                Integer.toString(cmPort),
+                "--vl-port",
+                Integer.toString(vlPort),
+                "rx:calls 1")) {
             assertEquals(1, exec.awaitExit(), exec.output());
             assertTrue(exec.has("exec: rx:calls 1: no open endpoint on port 1"::equals), exec.output());
         }
@@ -85,8 +96,16 @@ class OperatorCommandsInTheRuntimeTest {
     void shellRunsTheCommandsTypedAndStopsTheRuntimeWhenItEnds() throws Exception {
         int port = freeUdpPort();
         int cmPort = freeUdpPort(port);
+        int vlPort = freeUdpPort(port, cmPort);
         try (RuntimeProcess run = RuntimeProcess.start(
-                "run", "--shell", "--rxperf-port", Integer.toString(port), "--cm-port", Integer.toString(cmPort))) {
+                "run",
+                "--shell",
+                "--rxperf-port",
+                Integer.toString(port),
+                "--cm-port",
+                Integer.toString(cmPort),
+                "--vl-port",
+                Integer.toString(vlPort))) {
             run.await(l -> l.startsWith("rxrpc runtime: started in "));
             run.type("rx:services");
             run.await(Pattern.compile("147 +rxperf +LISTENING +127\\.0\\.0\\.1:" + port)

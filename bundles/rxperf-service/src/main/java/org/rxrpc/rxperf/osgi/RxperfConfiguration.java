@@ -35,4 +35,16 @@ public @interface RxperfConfiguration {
             name = "Verify payloads",
             description = "Check every request byte against the rxperf pattern (abort 1000 on a mismatch).")
     boolean verify() default false;
+
+    @AttributeDefinition(
+            name = "Largest request (bytes)",
+            description = "A call announcing a larger request payload is aborted with 1001 before it is read.",
+            min = "0")
+    long maxRequestBytes() default 256L << 20;
+
+    @AttributeDefinition(
+            name = "Largest reply (bytes)",
+            description = "A call asking for a larger reply payload is aborted with 1001 before it is sent.",
+            min = "0")
+    long maxReplyBytes() default 256L << 20;
 }

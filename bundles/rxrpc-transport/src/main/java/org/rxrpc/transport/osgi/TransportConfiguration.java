@@ -2,6 +2,7 @@ package org.rxrpc.transport.osgi;
 
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.osgi.service.metatype.annotations.Option;
 
 /** Settings of the transport bundle, PID {@code org.rxrpc.transport}; every one has a working default. */
 @ObjectClassDefinition(
@@ -100,4 +101,22 @@ public @interface TransportConfiguration {
             min = "0",
             max = "3600000")
     long serviceDrainMillis() default 5000;
+
+    @AttributeDefinition(
+            name = "rxdebug answers",
+            description = "Who gets answers to rxdebug's DEBUG requests: ALL, LOCAL (loopback, link-local, private"
+                    + " networks) or NONE. VERSION is answered to everyone.",
+            options = {
+                @Option(label = "everyone", value = "ALL"),
+                @Option(label = "local networks", value = "LOCAL"),
+                @Option(label = "no one", value = "NONE")
+            })
+    String debugAnswers() default "LOCAL";
+
+    @AttributeDefinition(
+            name = "rxdebug answers per second",
+            description = "DEBUG and VERSION answers per source and second (the endpoint: ten times that).",
+            min = "1",
+            max = "1000")
+    int debugAnswersPerSecond() default 10;
 }

@@ -7,6 +7,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.function.BiConsumer;
 import org.rxrpc.api.EndpointOptions;
+import org.rxrpc.api.EndpointOptions.DebugAnswers;
 import org.rxrpc.api.RxEndpoint;
 
 /**
@@ -25,7 +26,8 @@ record TransportSettings(EndpointOptions endpoint, int defaultBacklog) {
         TEXT,
         INT,
         LONG,
-        BOOLEAN
+        BOOLEAN,
+        DEBUG_ANSWERS
     }
 
     /** A key and how to set it. */
@@ -49,6 +51,8 @@ record TransportSettings(EndpointOptions endpoint, int defaultBacklog) {
         KEYS.put("maxPeers", new Key(Kind.INT, (b, v) -> b.maxPeers((Integer) v)));
         KEYS.put("nativeIo", new Key(Kind.BOOLEAN, (b, v) -> b.nativeIo((Boolean) v)));
         KEYS.put("serviceDrainMillis", new Key(Kind.LONG, (b, v) -> b.serviceDrainMillis((Long) v)));
+        KEYS.put("debugAnswers", new Key(Kind.DEBUG_ANSWERS, (b, v) -> b.debugAnswers((DebugAnswers) v)));
+        KEYS.put("debugAnswersPerSecond", new Key(Kind.INT, (b, v) -> b.debugAnswersPerSecond((Integer) v)));
     }
 
     /** The defaults: what runs when no configuration (or only a refused one) was given. */
@@ -124,6 +128,13 @@ record TransportSettings(EndpointOptions endpoint, int defaultBacklog) {
         switch (kind) {
             case TEXT:
                 return text;
+            case DEBUG_ANSWERS:
+                if (v instanceof DebugAnswers) return v;
+                try {
+                    return DebugAnswers.valueOf(text.toUpperCase(Locale.ROOT));
+                } catch (IllegalArgumentException ex) {
+                    throw new IllegalArgumentException("must be ALL, LOCAL or NONE");
+                }
             case BOOLEAN:
                 if (v instanceof Boolean) return v;
                 if (text.equalsIgnoreCase("true")) return Boolean.TRUE;

@@ -4,7 +4,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.UUID;
 
-/** Writes XDR (4-byte big-endian units) into a buffer. */
+/** Test fixture: writes XDR (4-byte big-endian units) by hand, independently of the generated code. */
 final class XdrWriter {
     private final ByteBuffer buf;
 
