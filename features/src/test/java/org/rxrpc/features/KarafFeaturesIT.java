@@ -364,17 +364,10 @@ public class KarafFeaturesIT {
         assertEquals("cache manager (RXAFSCB)", server.getAttribute(cm, "Name"));
     }
 
-    /**
-     * DEBUG for org.rxrpc.transport.calls (what {@code log:set DEBUG org.rxrpc.transport.calls} writes into
-     * pax-logging's configuration) shows a line per call in karaf.log.
-     */
+    /** {@code log:set DEBUG org.rxrpc.transport.calls} in Karaf's shell shows a line per call in karaf.log. */
     @Test
     public void debugLoggingShowsEachCall() throws Exception {
-        configure(
-                "org.ops4j.pax.logging",
-                java.util.Map.of(
-                        "log4j2.logger.rxrpccalls.name", "org.rxrpc.transport.calls",
-                        "log4j2.logger.rxrpccalls.level", "DEBUG"));
+        karaf("log:set DEBUG org.rxrpc.transport.calls");
         try (RxEndpoint endpoint = transport.open(EndpointOptions.defaults().withBind("127.0.0.1", 0))) {
             int clientPort = endpoint.localAddress().getPort();
             RxperfClient client =
@@ -388,82 +381,73 @@ public class KarafFeaturesIT {
             awaitLogLine(live);
             awaitLogLine(" SUCCEEDED: service 147 from /127.0.0.1:" + clientPort);
         } finally {
-            configure("org.ops4j.pax.logging", java.util.Map.of("log4j2.logger.rxrpccalls.level", "INFO"));
+            karaf("log:set INFO org.rxrpc.transport.calls");
         }
     }
 
     /**
-     * A bad value in a configuration update (what {@code config:update} does) is refused with one line; the
-     * service goes on serving on its port.
+     * A bad value given with Karaf's own {@code config:edit}, {@code config:property-set} and
+     * {@code config:update} is refused with one line naming the PID, the key, the value and the range; the
+     * running configuration goes on (the same backlog, no restart) and the service serves on its port.
      */
     @Test
-    public void aBadConfigurationIsRefusedAndTheServiceGoesOn() throws Exception {
-        configure("org.rxrpc.rxperf", java.util.Map.of("rxrpc.backlog", "0"));
-        awaitLogLine(
-                "org.rxrpc.rxperf: configuration refused, the running one is kept: rxrpc.backlog = 0 is outside 1..32");
-        configure("org.rxrpc.transport", java.util.Map.of("sendWindow", "300"));
-        awaitLogLine(
-                "org.rxrpc.transport: configuration refused, the running one is kept: sendWindow must be 1..255, not 300");
-        try (RxEndpoint endpoint = transport.open(EndpointOptions.defaults().withBind("127.0.0.1", 0))) {
-            new RxperfClient(
-                            endpoint,
-                            new InetSocketAddress("127.0.0.1", port()),
-                            CallOptions.DEFAULT.withHardTimeoutMillis(10_000))
-                    .call(Rxperf.OP_RPC, 10, 10, true);
-        } finally {
-            configure("org.rxrpc.rxperf", java.util.Map.of("rxrpc.backlog", "32"));
-            configure("org.rxrpc.transport", java.util.Map.of("sendWindow", "255"));
-        }
-    }
-
-    /** Sets values in a configuration through Config Admin (as config:property-set and config:update do). */
-    private void configure(String pid, java.util.Map<String, Object> values) throws Exception {
-        org.osgi.framework.ServiceReference<?> ref =
-                context.getServiceReference("org.osgi.service.cm.ConfigurationAdmin");
-        assertNotNull("Config Admin", ref);
-        Object admin = context.getService(ref);
+    public void aBadConfigUpdateIsRefusedWithOneLineAndTheRunningConfigurationIsKept() throws Exception {
+        javax.management.MBeanServer server = java.lang.management.ManagementFactory.getPlatformMBeanServer();
+        javax.management.ObjectName rxperf =
+                new javax.management.ObjectName("org.rxrpc:type=Service,port=" + port() + ",id=147");
+        String listening = "Rx service 147 (rxperf) listening on udp 127.0.0.1:" + port();
+        long listensBefore = countLogLines(listening);
         try {
-            Bundle cm = ref.getBundle();
-            Class<?> adminType = cm.loadClass("org.osgi.service.cm.ConfigurationAdmin");
-            Class<?> configType = cm.loadClass("org.osgi.service.cm.Configuration");
-            Object config = adminType
-                    .getMethod("getConfiguration", String.class, String.class)
-                    .invoke(admin, pid, null);
-            java.util.Dictionary<?, ?> old = (java.util.Dictionary<?, ?>)
-                    configType.getMethod("getProperties").invoke(config);
-            java.util.Hashtable<String, Object> merged = new java.util.Hashtable<>();
-            if (old != null) {
-                for (java.util.Enumeration<?> keys = old.keys(); keys.hasMoreElements(); ) {
-                    Object k = keys.nextElement();
-                    merged.put(k.toString(), old.get(k));
-                }
+            karaf("config:edit org.rxrpc.rxperf", "config:property-set rxrpc.backlog 0", "config:update");
+            awaitLogLine("org.rxrpc.rxperf: configuration refused, the running one is kept:"
+                    + " rxrpc.backlog = 0 is outside 1..32");
+            karaf("config:edit org.rxrpc.transport", "config:property-set sendWindow 300", "config:update");
+            awaitLogLine("org.rxrpc.transport: configuration refused, the running one is kept:"
+                    + " sendWindow must be 1..255, not 300");
+            assertEquals(32, server.getAttribute(rxperf, "Backlog"));
+            assertEquals("LISTENING", server.getAttribute(rxperf, "State"));
+            try (RxEndpoint endpoint = transport.open(EndpointOptions.defaults().withBind("127.0.0.1", 0))) {
+                new RxperfClient(
+                                endpoint,
+                                new InetSocketAddress("127.0.0.1", port()),
+                                CallOptions.DEFAULT.withHardTimeoutMillis(10_000))
+                        .call(Rxperf.OP_RPC, 10, 10, true);
             }
-            merged.putAll(values);
-            configType.getMethod("update", java.util.Dictionary.class).invoke(config, merged);
+            assertEquals("no restart of the service", listensBefore, countLogLines(listening));
         } finally {
-            context.ungetService(ref);
+            karaf("config:edit org.rxrpc.rxperf", "config:property-set rxrpc.backlog 32", "config:update");
+            karaf("config:edit org.rxrpc.transport", "config:property-set sendWindow 255", "config:update");
         }
     }
 
-    /** A port taken: WARN with the reason, and the service listens once the port is free, no restart. */
+    private static long countLogLines(String part) throws IOException {
+        return karafLog().lines().filter(l -> l.contains(part)).count();
+    }
+
+    /**
+     * {@code config:update} moves the cache manager onto a port another socket holds: WARN with the reason,
+     * the service FAILED; it listens by itself once the port frees, with no bundle restart.
+     */
     @Test
     public void aServiceWhosePortIsTakenIsWarnedAboutAndListensOnceItFrees() throws Exception {
         DatagramSocket taken = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
         int port = taken.getLocalPort();
-        java.util.Hashtable<String, Object> props = new java.util.Hashtable<>();
-        props.put(RxEndpoints.SERVICE_ID, 4711);
-        props.put(RxEndpoints.PORT, port);
-        List<org.osgi.framework.ServiceRegistration<?>> regs = new ArrayList<>();
+        Bundle cm = bundle("org.rxrpc.cm");
+        long cmStarted = cm.getLastModified();
         try {
-            regs.add(context.registerService(org.rxrpc.api.DiscardNotifier.class, (call, id) -> {}, props));
-            regs.add(context.registerService(org.rxrpc.api.NewCallNotifier.class, (svc, call, id) -> {}, props));
-            awaitLogLine("Rx service 4711 (service 4711) not listening on port " + port + ": cannot bind");
-            awaitState(4711, port, org.rxrpc.api.ServiceStatus.State.FAILED);
+            karaf("config:edit org.rxrpc.cm", "config:property-set rxrpc.port " + port, "config:update");
+            String warned = awaitLogLine(
+                    "Rx service 1 (cache manager (RXAFSCB)) not listening on port " + port + ": cannot bind");
+            assertTrue(warned, warned.contains("WARN"));
+            awaitState(RXAFSCB_SERVICE, port, org.rxrpc.api.ServiceStatus.State.FAILED);
             taken.close();
-            awaitState(4711, port, org.rxrpc.api.ServiceStatus.State.LISTENING);
+            awaitState(RXAFSCB_SERVICE, port, org.rxrpc.api.ServiceStatus.State.LISTENING);
+            assertEquals(Bundle.ACTIVE, cm.getState());
+            assertEquals("the bundle was not restarted", cmStarted, cm.getLastModified());
         } finally {
             taken.close();
-            for (org.osgi.framework.ServiceRegistration<?> r : regs) r.unregister();
+            karaf("config:edit org.rxrpc.cm", "config:property-set rxrpc.port " + cmPort(), "config:update");
+            awaitState(RXAFSCB_SERVICE, cmPort(), org.rxrpc.api.ServiceStatus.State.LISTENING);
         }
     }
 
@@ -485,10 +469,13 @@ public class KarafFeaturesIT {
         return Files.readString(Path.of(dir, "karaf.log"), StandardCharsets.UTF_8);
     }
 
-    private static void awaitLogLine(String part) throws Exception {
+    /** Waits for a line of karaf.log holding {@code part}; returns it. */
+    private static String awaitLogLine(String part) throws Exception {
         long deadline = System.nanoTime() + 10_000_000_000L;
         while (true) {
-            if (karafLog().contains(part)) return;
+            String line =
+                    karafLog().lines().filter(l -> l.contains(part)).findFirst().orElse(null);
+            if (line != null) return line;
             if (System.nanoTime() > deadline) fail("karaf.log has no line with \"" + part + "\"");
             Thread.sleep(50);
         }
@@ -496,7 +483,8 @@ public class KarafFeaturesIT {
 
     /**
      * Runs command lines in one session of Karaf's own shell (its SessionFactory, called through the shell
-     * bundle's classes), as the admin role; returns what they printed and the last one returned.
+     * bundle's classes), with the roles of Karaf's default admin user (admingroup: config:* needs manager);
+     * returns what they printed and the last one returned.
      */
     private String karaf(String... commands) throws Exception {
         org.osgi.framework.ServiceReference<?> ref =
@@ -513,8 +501,10 @@ public class KarafFeaturesIT {
                 .invoke(factory, new java.io.ByteArrayInputStream(new byte[0]), out, out);
         javax.security.auth.Subject admin = new javax.security.auth.Subject();
         Class<?> role = context.getBundle(0).loadClass("org.apache.karaf.jaas.boot.principal.RolePrincipal");
-        admin.getPrincipals()
-                .add((java.security.Principal) role.getConstructor(String.class).newInstance("admin"));
+        for (String name : List.of("admin", "manager", "viewer", "systembundles")) {
+            admin.getPrincipals().add((java.security.Principal)
+                    role.getConstructor(String.class).newInstance(name));
+        }
         try {
             Object last = null;
             for (String c : commands) {

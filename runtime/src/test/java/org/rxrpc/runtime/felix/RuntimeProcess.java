@@ -93,6 +93,11 @@ final class RuntimeProcess implements AutoCloseable {
         }
     }
 
+    /** The runtime's process id (for a JMX client to attach to it, as jconsole does). */
+    long pid() {
+        return process.pid();
+    }
+
     /** Types a line on the runtime's standard input (its shell reads it). */
     void type(String line) throws IOException {
         process.getOutputStream().write((line + "\n").getBytes(StandardCharsets.UTF_8));
