@@ -189,6 +189,7 @@ final class Accept {
         tables.touch(conn);
         endpoint.addLive(call);
         counters.inc(Counter.CALLS_MADE_LIVE);
+        RxLog.serverCallLive(call);
     }
 
     // ---- 3. Keep or BUSY ----
@@ -215,6 +216,7 @@ final class Accept {
                 return;
             }
         }
+        l.busySent++;
         output.sendBusy(h, from);
     }
 
@@ -250,6 +252,7 @@ final class Accept {
         for (int k = d.count() - 1; k >= 0; k--) {
             if (!d.sourceAt(k).sameAs(heavy)) continue;
             kept.wrap(d.packetAt(k), 0);
+            l.busySent++;
             output.sendBusy(kept, d.sourceAt(k));
             d.removeAt(k);
             keptTotal--;
@@ -277,6 +280,7 @@ final class Accept {
         }
         if (victim < 0) return false;
         kept.wrap(d.packetAt(victim), 0);
+        l.busySent++;
         output.sendBusy(kept, d.sourceAt(victim));
         d.removeAt(victim);
         keptTotal--;
@@ -326,6 +330,7 @@ final class Accept {
                     break;
                 }
                 kept.wrap(d.oldestPacket(), 0);
+                l.busySent++;
                 output.sendBusy(kept, d.oldestSource());
                 d.removeOldest();
             }
@@ -418,6 +423,7 @@ final class Accept {
         while (d.count() > 0) {
             kept.wrap(d.oldestPacket(), 0);
             if (busy) {
+                l.busySent++;
                 output.sendBusy(kept, d.oldestSource());
             } else {
                 output.sendRawAbort(kept, AbortCodes.RX_INVALID_OPERATION, d.oldestSource());

@@ -90,6 +90,11 @@ final class Call extends IntrusiveMpscQueue.Node implements RxCall {
     private volatile Thread txWaiter;
     private volatile int completionWaiters;
 
+    /** Bytes the application has sent and read: written by its threads, read racily for reports. */
+    long bytesSent;
+
+    long bytesReceived;
+
     /** Requests from other threads to the I/O thread. */
     volatile int pendingAbortCode;
 
@@ -221,6 +226,7 @@ final class Call extends IntrusiveMpscQueue.Node implements RxCall {
             throw new IllegalStateException("a server call can send its reply only after its whole request arrived");
         }
         throwIfEnded();
+        bytesSent += length;
         int left = length;
         while (left > 0) {
             if (txPartial == null) startPacket();
@@ -359,6 +365,7 @@ final class Call extends IntrusiveMpscQueue.Node implements RxCall {
             endpoint.pool.release(done);
             packetConsumed();
         }
+        bytesReceived += copied;
         return copied;
     }
 

@@ -15,6 +15,7 @@ import org.rxrpc.api.CallOptions;
 import org.rxrpc.api.Counter;
 import org.rxrpc.api.DiscardNotifier;
 import org.rxrpc.api.EndpointOptions;
+import org.rxrpc.api.EndpointSnapshot;
 import org.rxrpc.api.NewCallNotifier;
 import org.rxrpc.api.ReceiveNotifier;
 import org.rxrpc.api.RxCall;
@@ -55,6 +56,7 @@ final class Endpoint implements RxEndpoint {
     private final CallEvents events;
     private final Accept accept;
     private final Input input;
+    private final DebugReplies debugReplies;
     private final ReceiveBatch received = new ReceiveBatch(RECEIVE_BATCH);
     /** Calls wanting the I/O thread's attention (each at most once: Call.requestIo); allocates nothing. */
     private final IntrusiveMpscQueue<Call> callQueue = new IntrusiveMpscQueue<>();
@@ -109,6 +111,7 @@ final class Endpoint implements RxEndpoint {
         accept = new Accept(this, tables, counters, output, events);
         input = new Input(this, counters, output, receiver, transmitter, events, tables, accept);
         accept.bind(input);
+        debugReplies = new DebugReplies(counters, tables, live, pool, options.packetBuffers());
         ioThread = new Thread(this::run, "rx-io-" + localAddress.getPort());
         ioThread.setDaemon(true);
         ioThread.start();
@@ -187,6 +190,32 @@ final class Endpoint implements RxEndpoint {
         } catch (Exception e) {
             return counters.snapshot(allocated); // the I/O thread is gone or stuck: a best-effort copy
         }
+    }
+
+    @Override
+    public EndpointSnapshot snapshot(int maxEntries) {
+        long allocated = ioThreadAllocatedBytes();
+        if (ioThread.isAlive()) {
+            CompletableFuture<EndpointSnapshot> f = new CompletableFuture<>();
+            submit(() -> f.complete(Inspection.take(
+                    localAddress,
+                    socket.kind(),
+                    options,
+                    counters.snapshot(allocated),
+                    listeners.all(),
+                    live,
+                    tables,
+                    pool.available(),
+                    maxEntries,
+                    System.nanoTime())));
+            try {
+                return f.get(5, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                // gone or stuck: what can be read from here
+            }
+        }
+        return Inspection.withoutIoThread(
+                localAddress, socket.kind(), options, counters.snapshot(allocated), pool.available());
     }
 
     @Override
@@ -484,9 +513,9 @@ final class Endpoint implements RxEndpoint {
         return n;
     }
 
-    /** Answers an rxdebug DEBUG request from the I/O thread's own tables. */
-    void answerDebug(org.rxrpc.transport.wire.Header h, int type, UdpAddress from) {
-        output.sendDebug(h, type, pool.available(), tables.connectionCount(), tables.peerCount(), live.count(), from);
+    /** Answers an rxdebug DEBUG request (its type and index) from the I/O thread's own tables. */
+    void answerDebug(org.rxrpc.transport.wire.Header h, int type, int index, UdpAddress from) {
+        output.sendDebug(h, debugReplies.prepare(type, index), from);
     }
 
     /** Lowers the endpoint's next wake-up to {@code when} if that is sooner (not for call timers). */

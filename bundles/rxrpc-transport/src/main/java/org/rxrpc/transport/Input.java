@@ -57,6 +57,7 @@ final class Input {
         }
         Header h = header;
         h.wrap(b, 0);
+        RxLog.packetIn(h, length, from);
         switch (h.type()) {
             case Wire.TYPE_VERSION:
                 version(b, length, from, now);
@@ -72,7 +73,7 @@ final class Input {
                 if (!h.isClientInitiated() || length < Wire.HEADER_SIZE + 8) {
                     counters.inc(Counter.DROP_TRUNCATED);
                 } else if (debug.mayAnswer(from, true, now)) {
-                    endpoint.answerDebug(h, b.getInt(Wire.HEADER_SIZE), from);
+                    endpoint.answerDebug(h, b.getInt(Wire.HEADER_SIZE), b.getInt(Wire.HEADER_SIZE + 4), from);
                 }
                 return;
             case Wire.TYPE_CHALLENGE:

@@ -30,8 +30,8 @@ import org.rxrpc.api.RxEndpoints;
 import org.rxrpc.rxperf.Rxperf;
 
 /**
- * Admission control from the refused client's side: rxperf with one handler, held by a call whose
- * reply is never acknowledged, answers every other new call BUSY; a client call given {@code busyRetryMillis} must then end in
+ * Admission control from the refused client's side: rxperf with one handler, held by a call whose reply
+ * is never acknowledged, answers every other new call BUSY; a client call given {@code busyRetryMillis} must then end in
  * {@link CallState#BUSY} when that time runs out, whether or not the server answered its keepalive
  * PINGs meanwhile (the server does answer them, on purpose: ARCHITECTURE.md).
  */
@@ -55,9 +55,9 @@ public class BusyRetryIT extends RxOsgiTestSupport {
         startRxperf(port, 1, 1, true);
         RxEndpoint serverEndpoint = endpoints().endpoint(port);
         long live = serverEndpoint.stats().get(Counter.CALLS_MADE_LIVE);
-        // A whole rxperf RECV request asking for 200 MiB, from a socket that never acknowledges a reply
-        // packet: the handler stays blocked sending (the dead time is 60 s). Not a half-open call, which
-        // fair admission would evict for the refused client.
+        // A whole rxperf RECV request in one packet, for a 200 MiB reply that this socket never acknowledges:
+        // the handler stays busy sending. (A call still waiting for its request would be half-open, and a
+        // newcomer's call would evict it: fair admission.)
         holder = new DatagramSocket(new InetSocketAddress(LOOPBACK, 0));
         ByteBuffer b = ByteBuffer.allocate(28 + 20);
         b.putInt(new SecureRandom().nextInt() | 0x80000000)
@@ -65,7 +65,7 @@ public class BusyRetryIT extends RxOsgiTestSupport {
                 .putInt(1)
                 .putInt(1)
                 .putInt(1);
-        b.put((byte) 1).put((byte) (1 | 4)).put((byte) 0).put((byte) 0).putShort((short) 0); // LAST_PACKET
+        b.put((byte) 1).put((byte) (1 | 4)).put((byte) 0).put((byte) 0).putShort((short) 0); // client, last
         b.putShort((short) Rxperf.SERVICE_ID);
         b.putInt(Rxperf.VERSION)
                 .putInt(Rxperf.OP_RECV)
@@ -73,10 +73,7 @@ public class BusyRetryIT extends RxOsgiTestSupport {
                 .putInt(65536)
                 .putInt(200 << 20);
         holder.send(new DatagramPacket(b.array(), b.capacity(), server(port)));
-        await(
-                "the call holding the handler went live",
-                5_000,
-                () -> serverEndpoint.stats().get(Counter.CALLS_MADE_LIVE) > live);
+        await("the holding call went live", 5_000, () -> serverEndpoint.stats().get(Counter.CALLS_MADE_LIVE) > live);
     }
 
     @AfterClass

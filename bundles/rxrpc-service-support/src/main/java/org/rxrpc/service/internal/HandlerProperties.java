@@ -1,5 +1,6 @@
 package org.rxrpc.service.internal;
 
+import java.util.List;
 import org.osgi.framework.ServiceReference;
 import org.rxrpc.api.RxEndpoint;
 import org.rxrpc.api.RxEndpoints;
@@ -13,6 +14,14 @@ import org.rxrpc.service.RxEventLoopHandler;
  */
 record HandlerProperties(int serviceId, int port, int backlog, int maxLiveCalls, String name) {
     static final int DEFAULT_MAX_LIVE_CALLS = 16;
+    /** The whiteboard properties of a handler. */
+    static final List<String> KEYS = List.of(
+            RxEndpoints.SERVICE_ID,
+            RxEndpoints.PORT,
+            RxEndpoints.BACKLOG,
+            RxEndpoints.MAX_LIVE_CALLS,
+            RxEndpoints.NAME,
+            RxEventLoopHandler.EVENT_LOOP);
 
     static HandlerProperties of(ServiceReference<?> ref) {
         int serviceId = number(ref, RxEndpoints.SERVICE_ID, 1, 65535, -1);
