@@ -240,18 +240,19 @@ def alloc_table(path, clk_tck):
 def detail_table(runs):
     print("### 6. Every run")
     print()
-    print("| case | server | client | calls/s | MB/s | p50 us | p99 us | failed | server CPU us/call |")
-    print("|---|---|---|---:|---:|---:|---:|---:|---:|")
+    print("| case | server | client | calls/s | MB/s | p50 us | p99 us | max us | failed | server CPU us/call |")
+    print("|---|---|---|---:|---:|---:|---:|---:|---:|---:|")
     for (case, server, client), rs in runs.by.items():
         failed = sum(int(r["kv"].get("failed", 0)) for r in rs if r["kv"].get("failed", 0) >= 0)
         missing = sum(1 for r in rs if r["kv"].get("failed", 0) < 0)
         cpu = spread(runs.cpu_values(case, server, client), "us") if client == "openafs" else "-"
-        print("| %s | %s | %s | %s | %s | %s | %s | %s | %s |" % (
+        print("| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |" % (
             runs.labels[case], SERVER_NAMES.get(server, server), CLIENT_NAMES.get(client, client),
             spread(runs.values(case, server, client, "calls_per_sec"), "rate"),
             spread(runs.values(case, server, client, "MB_per_sec"), "mb"),
             spread(runs.values(case, server, client, "p50_us"), "int"),
             spread(runs.values(case, server, client, "p99_us"), "int"),
+            spread(runs.values(case, server, client, "max_us"), "int"),
             str(failed) + (" (+%d runs without RESULT)" % missing if missing else ""), cpu))
     print()
     print("Server CPU per call is given for C-client runs only: the Java client's warm-up calls are served")

@@ -20,7 +20,7 @@
 # manager and VL sample on any port. "openafs" = itests/src/test/c/rxperf_server on Debian's libafsrpc.
 # For every case both servers are started fresh and warmed up, then RUNS rounds alternate between them
 # (round 1 ours first, round 2 OpenAFS first, ...), every client against each. The server not being
-# measured is stopped (SIGSTOP) meanwhile, so that it takes no CPU from the one that is.
+# measured is stopped (SIGSTOP) meanwhile, so that it takes no CPU from the one that is (PAUSE_IDLE).
 #
 # Environment (defaults in brackets):
 #   RUNS [3]            rounds; a figure is the median [min-max] of RUNS runs
@@ -47,6 +47,7 @@
 #       Empty = skip.
 #   JAVA_OPTS ["-Xms512m -Xmx512m -XX:+UseSerialGC"]  for every Java process. Pinned to one CPU the JVM
 #       picks the serial collector anyway; the fixed heap keeps resizing out of the figures.
+#   PAUSE_IDLE [1]      1 = SIGSTOP the server not being measured; 0 = leave it running idle
 #   OURS_ETC [an empty folder]  settings folder of our Felix runtime (`run --etc`)
 #   CBIN [a temp dir]   where the C programs are built (itests/src/test/c/build.sh); kept if given
 #   KEEP_LOGS [0]       1 = keep the raw logs and records (their directory is printed)
@@ -79,6 +80,7 @@ PINGPONG=${PINGPONG-"1 32"}
 JAVA_OPTS=${JAVA_OPTS:-"-Xms512m -Xmx512m -XX:+UseSerialGC"}
 KEEP_LOGS=${KEEP_LOGS:-0}
 BUILD=${BUILD:-1}
+PAUSE_IDLE=${PAUSE_IDLE:-1}
 BENCH_LOCK=${BENCH_LOCK-$BUILD_LOCK}
 SERVER_CPU=0
 CLIENT_CPU=1
@@ -249,7 +251,9 @@ stop_server() { # $1 = pid
 # focus SERVER: it runs, every other server of the case (PID[...]) is paused
 focus() {
     local s
-    for s in $SERVERS; do [ "$s" = "$1" ] || kill -STOP "${PID[$s]}" 2>/dev/null || true; done
+    if [ "$PAUSE_IDLE" = 1 ]; then
+        for s in $SERVERS; do [ "$s" = "$1" ] || kill -STOP "${PID[$s]}" 2>/dev/null || true; done
+    fi
     kill -CONT "${PID[$1]}" 2>/dev/null || true
     sleep 0.2 # let its timers catch up outside the measured window
 }
@@ -311,7 +315,7 @@ echo "- rxrpc commit: $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || ech
 echo "- load average before: $(cut -d' ' -f1-3 /proc/loadavg)$([ -n "$BENCH_LOCK" ] && echo "; Maven builds held off with $BENCH_LOCK")"
 echo "- pinning: servers \`taskset -c $SERVER_CPU\`, clients \`taskset -c $CLIENT_CPU\`; figure = median [min-max] of $RUNS rounds"
 echo "- ours = the Felix runtime (\`rxrpc-runtime.jar run\`, settings: $([ -z "$(ls -A "$OURS_ETC")" ] && echo "defaults" || echo "$OURS_ETC"))," \
-    "OpenAFS = rxperf_server on libafsrpc; the server not measured is paused (SIGSTOP) meanwhile"
+    "OpenAFS = rxperf_server on libafsrpc; the server not measured is $([ "$PAUSE_IDLE" = 1 ] && echo "paused (SIGSTOP)" || echo "left running idle") meanwhile"
 echo
 
 RUNS_TSV=$WORK/runs.tsv # case label server client round cpu_ticks wall_s RESULT...
@@ -354,7 +358,7 @@ for c in $CASES; do
         log "case $c ($LABEL): starting $server on port ${PORT[$server]}"
         start_server "$server" "${PORT[$server]}" "$WORK/server-$server-$c.log"
         PID[$server]=$STARTED_PID
-        kill -STOP "$STARTED_PID"
+        [ "$PAUSE_IDLE" != 1 ] || kill -STOP "$STARTED_PID"
     done
     for server in $SERVERS; do
         if [ "$SERVER_WARMUP" != 0 ]; then
