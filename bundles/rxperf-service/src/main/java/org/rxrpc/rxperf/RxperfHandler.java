@@ -4,6 +4,7 @@ import java.nio.ByteBuffer;
 import java.util.concurrent.TimeUnit;
 import org.rxrpc.api.AbortCodes;
 import org.rxrpc.api.RxCall;
+import org.rxrpc.service.RxCallHandler;
 import org.rxrpc.service.RxEventLoopHandler;
 
 /**
@@ -13,7 +14,8 @@ import org.rxrpc.service.RxEventLoopHandler;
  * RXGEN_SS_UNMARSHAL (as Linux). Serve it with a {@link org.rxrpc.service.ServiceHost}, or publish it
  * as an OSGi service (the rxperf bundle does).
  */
-public class RxperfHandler implements RxEventLoopHandler {
+// RxCallHandler named as well (RxEventLoopHandler extends it): the API baseline sees it is still there.
+public class RxperfHandler implements RxEventLoopHandler, RxCallHandler {
     private static final int CHUNK = 64 * 1024;
     /** Replies up to this size are sent from the I/O thread; larger ones from a handler thread. */
     private static final int INLINE_REPLY_MAX = 16 * 1024;

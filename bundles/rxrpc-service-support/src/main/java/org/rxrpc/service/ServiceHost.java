@@ -248,23 +248,13 @@ public final class ServiceHost implements AutoCloseable {
         if (inline != null) {
             // The request may have been gathered and answered already (its first packet came first).
             startGathering(slot, call);
-            wakeWorkerToRecharge(s);
-            return;
+        } else {
+            liveCalls.incrementAndGet();
+            slot.state = LIVE;
+            Thread t = slot.thread;
+            if (t != null) LockSupport.unpark(t);
         }
-        liveCalls.incrementAndGet();
-        slot.state = LIVE;
-        Thread t = slot.thread;
-        if (t != null) LockSupport.unpark(t);
-        else LockSupport.unpark(worker); // starts a handler thread for the slot
-        wakeWorkerToRecharge(s);
-    }
-
-    /**
-     * Wakes the worker when the backlog is half used (or the slots ran out), not on every call: one wake-up
-     * (a context switch) per several calls, and the backlog's other half covers the worker's delay.
-     */
-    private void wakeWorkerToRecharge(RxService s) {
-        if (workerOutOfSlots || s.chargedCalls() <= s.backlog() / 2) LockSupport.unpark(worker);
+        LockSupport.unpark(worker); // recharges, and starts a handler thread if the slot has none
     }
 
     /** I/O thread: a charged slot's call went live (told by its first data or by the new-call notice). */

@@ -195,9 +195,9 @@ final class Accept {
     // ---- 3. Keep or BUSY ----
 
     /**
-     * No call could be supplied: keep the packet for the next charge, or answer BUSY. A source keeps at
-     * most a quarter of the slots (at least one), so one client cannot take them all; and a newcomer that
-     * is kept makes room for itself by evicting a half-open call of whoever holds the most.
+     * No call could be supplied: keep the packet for the next charge, or answer BUSY. Once half the slots
+     * are taken a source keeps at most a quarter (at least one), so one client cannot take them all; and
+     * a newcomer that is kept makes room for itself by evicting a half-open call of whoever holds the most.
      */
     void keepOrBusy(Listener l, Header h, ByteBuffer b, int length, UdpAddress from, long now) {
         DeferredCalls d = l.deferred;
@@ -206,7 +206,7 @@ final class Accept {
                 counters.inc(Counter.DUPLICATE_DATA_RECEIVED); // a retransmission of a kept packet
                 return;
             }
-            if (d.countFrom(from) < Math.max(1, d.capacity() / 4)
+            if (mayKeep(d, from)
                     && (d.count() < d.capacity() || makeRoomForNewcomer(l, from, now))
                     && d.add(b, length, from, now)) {
                 counters.inc(Counter.CALLS_DEFERRED);
@@ -218,6 +218,16 @@ final class Accept {
         }
         l.busySent++;
         output.sendBusy(h, from);
+    }
+
+    /**
+     * A source keeps at most a quarter of the slots (at least one) once half of them are taken: a busy
+     * client whose burst outran its service's worker waits for the recharge rather than meeting BUSY (whose
+     * retry costs an OpenAFS client seconds), while a flood from one source still leaves half the slots to
+     * others (and the eviction below makes room for a newcomer when they are all taken).
+     */
+    private static boolean mayKeep(DeferredCalls d, UdpAddress from) {
+        return d.count() < d.capacity() / 2 || d.countFrom(from) < Math.max(1, d.capacity() / 4);
     }
 
     // ---- Fair admission ----

@@ -192,9 +192,9 @@ public class AdmissionControlIT extends RxOsgiTestSupport {
                     received.getOrDefault(TYPE_BUSY, new AtomicInteger()).get() > 0);
             assertTrue("some of the flood went live: " + report, madeLive >= MAX_LIVE);
             assertTrue("never more than " + MAX_LIVE + " calls live: " + report, maxLive.get() <= MAX_LIVE);
-            assertTrue(
-                    "handler threads (on demand) never more than " + MAX_LIVE + ": " + report,
-                    handlerThreadsSeen.get() >= 1 && handlerThreadsSeen.get() <= MAX_LIVE);
+            // rxperf is an event-loop handler: a half-open call's request is gathered on the I/O thread, so
+            // the flood holds no handler thread at all (a plain handler would hold one per live call).
+            assertEquals("no handler thread held by the flood: " + report, 0, handlerThreadsSeen.get());
             assertEquals("every call made live ended by the idle timeout: " + report, madeLive, timeouts);
             assertTrue(
                     "the flooder got RX_CALL_TIMEOUT aborts: " + report,

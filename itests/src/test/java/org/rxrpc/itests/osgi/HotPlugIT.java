@@ -405,9 +405,13 @@ public class HotPlugIT extends RxOsgiTestSupport {
     }
 
     @Test(timeout = 60_000)
-    public void theRxperfWorkerIsNamedAfterItsBundle() {
+    public void theRxperfWorkerIsNamedAfterItsBundle() throws Exception {
         List<String> workers = threadNames(named(RXPERF_BSN));
         assertEquals(List.of(RXPERF_BSN), workers);
+        // Small calls are answered on the I/O thread; a large reply is sent from a handler thread.
+        try (RxEndpoint client = openClient()) {
+            rpc(client, port, 4, 1 << 20, CallOptions.DEFAULT.withHardTimeoutMillis(30_000));
+        }
         assertNotEquals(0, threadCount(prefixed(RXPERF_HANDLER_PREFIX)));
     }
 }
