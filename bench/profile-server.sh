@@ -10,7 +10,7 @@
 # through the JVM's perf map). Holds /tmp/rxrpc-maven.lock meanwhile, so no build shares the CPUs.
 #
 # Environment: C [32] concurrency, SECONDS_ [5] measured seconds, CBIN [built into a temp dir] the C peers,
-# TOP [25] lines of each profile table.
+# TOP [25] lines of each profile table, BENCH_LOCK [/tmp/rxrpc-maven.lock] held meanwhile (empty: none).
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 JAR=$ROOT/runtime/target/rxrpc-runtime.jar
@@ -24,8 +24,8 @@ SPID=""
 cleanup() { [ -n "$SPID" ] && kill "$SPID" 2>/dev/null; rm -rf "$WORK"; }
 trap cleanup EXIT
 if [ -z "${CBIN:-}" ]; then CBIN=$WORK/c; bash "$ROOT/itests/src/test/c/build.sh" "$CBIN" >&2; fi
-exec 9>>/tmp/rxrpc-maven.lock
-flock 9
+BENCH_LOCK=${BENCH_LOCK-/tmp/rxrpc-maven.lock}
+if [ -n "$BENCH_LOCK" ]; then exec 9>>"$BENCH_LOCK"; flock 9; fi
 
 PORT=$(python3 -c 'import socket; s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 taskset -c 0 java -Xms512m -Xmx512m -XX:+UseSerialGC -XX:+UnlockDiagnosticVMOptions -XX:+DumpPerfMapAtExit \
@@ -39,6 +39,7 @@ cpu() { awk '{print $14 + $15}' "/proc/$SPID/stat"; }
 switches() { cat /proc/$SPID/task/*/status | awk '/ctxt_switches/ {n += $2} END {print n}'; }
 cpu0=$(cpu); sw0=$(switches)
 perf stat -x, -e raw_syscalls:sys_enter -p "$SPID" -o "$WORK/stat" -- sleep "$SECS" &
+perf trace -s -p "$SPID" -o "$WORK/trace" -- sleep 1 >/dev/null 2>&1 &
 STAT=$!
 result=$(client "$SECS")
 wait $STAT || true
@@ -58,9 +59,14 @@ client "$SECS" >/dev/null
 wait $REC || true
 kill -TERM "$SPID"; wait "$SPID" 2>/dev/null || true; SPID=""
 echo
+echo "### system calls by thread (perf trace -s, 1 s of the run)"
+echo '```'
+grep -E '^ [^ ].*\(|^ +(recvmmsg|sendto|sendmmsg|poll|futex|sched_yield|write|read) ' "$WORK/trace" | head -n "$TOP" || true
+echo '```'
+echo
 echo "### by library (self time)"
 echo '```'
-perf report -q -i "$WORK/perf.data" --no-children --sort dso 2>/dev/null | grep -v '^$' | head -n "$TOP"
+perf report -q -i "$WORK/perf.data" --no-children --sort dso -g none 2>/dev/null | grep -v '^$' | head -n "$TOP"
 echo '```'
 echo "### by symbol (self time)"
 echo '```'
