@@ -194,21 +194,12 @@ JNIEXPORT jint JNICALL Java_org_rxrpc_transport_io_NativeDatagramIo_receive0(JNI
 }
 
 /*
- * Sends length bytes at data to an IPv4 (v6dest == 0: ipv4) or IPv6 (v6hi/v6lo, big-endian halves)
- * destination, from a socket of the given family. Returns the bytes sent, or -errno (-EAGAIN or
- * -ENOBUFS when the socket cannot take it now).
+ * The destination as a sockaddr for a socket of the given family: an IPv4 (v6dest false: ipv4) or IPv6
+ * (b: 16 bytes, big-endian) address. Returns its length, or -EAFNOSUPPORT if the socket cannot reach it.
  */
-JNIEXPORT jint JNICALL Java_org_rxrpc_transport_io_NativeDatagramIo_send0(JNIEnv *env, jclass cls, jint fd,
-                                                                         jboolean v6socket, jlong data,
-                                                                         jint length, jboolean v6dest, jint ipv4,
-                                                                         jlong v6hi, jlong v6lo, jint scope,
-                                                                         jint port) {
-    uint8_t b[16];
+static int destination(jboolean v6socket, jboolean v6dest, jint ipv4, uint8_t b[16], jint scope, jint port,
+                       sockaddr_any *a) {
     if (v6dest) {
-        for (int i = 0; i < 8; i++) {
-            b[i] = (uint8_t)((uint64_t)v6hi >> (56 - 8 * i));
-            b[8 + i] = (uint8_t)((uint64_t)v6lo >> (56 - 8 * i));
-        }
         if (!v6socket) {
             /* An IPv4 socket reaches an IPv6 destination only if it is IPv4-mapped. */
             if (!IN6_IS_ADDR_V4MAPPED((const struct in6_addr *)b)) return -EAFNOSUPPORT;
@@ -225,27 +216,104 @@ JNIEXPORT jint JNICALL Java_org_rxrpc_transport_io_NativeDatagramIo_send0(JNIEnv
         b[15] = (uint8_t)ipv4;
         v6dest = JNI_TRUE;
     }
-    sockaddr_any a;
-    socklen_t len;
-    memset(&a, 0, sizeof a);
+    memset(a, 0, sizeof *a);
     if (v6dest) {
-        a.in6.sin6_family = AF_INET6;
-        a.in6.sin6_port = htons((uint16_t)port);
-        memcpy(a.in6.sin6_addr.s6_addr, b, 16);
-        a.in6.sin6_scope_id = (uint32_t)scope; /* used by the kernel for link-local destinations only */
-        len = sizeof a.in6;
-    } else {
-        a.in4.sin_family = AF_INET;
-        a.in4.sin_port = htons((uint16_t)port);
-        a.in4.sin_addr.s_addr = htonl((uint32_t)ipv4);
-        len = sizeof a.in4;
+        a->in6.sin6_family = AF_INET6;
+        a->in6.sin6_port = htons((uint16_t)port);
+        memcpy(a->in6.sin6_addr.s6_addr, b, 16);
+        a->in6.sin6_scope_id = (uint32_t)scope; /* used by the kernel for link-local destinations only */
+        return sizeof a->in6;
     }
+    a->in4.sin_family = AF_INET;
+    a->in4.sin_port = htons((uint16_t)port);
+    a->in4.sin_addr.s_addr = htonl((uint32_t)ipv4);
+    return sizeof a->in4;
+}
+
+/*
+ * Sends length bytes at data to an IPv4 (v6dest == 0: ipv4) or IPv6 (v6hi/v6lo, big-endian halves)
+ * destination, from a socket of the given family. Returns the bytes sent, or -errno (-EAGAIN or
+ * -ENOBUFS when the socket cannot take it now).
+ */
+JNIEXPORT jint JNICALL Java_org_rxrpc_transport_io_NativeDatagramIo_send0(JNIEnv *env, jclass cls, jint fd,
+                                                                         jboolean v6socket, jlong data,
+                                                                         jint length, jboolean v6dest, jint ipv4,
+                                                                         jlong v6hi, jlong v6lo, jint scope,
+                                                                         jint port) {
+    uint8_t b[16];
+    if (v6dest) {
+        for (int i = 0; i < 8; i++) {
+            b[i] = (uint8_t)((uint64_t)v6hi >> (56 - 8 * i));
+            b[8 + i] = (uint8_t)((uint64_t)v6lo >> (56 - 8 * i));
+        }
+    }
+    sockaddr_any a;
+    int len = destination(v6socket, v6dest, ipv4, b, scope, port, &a);
+    if (len < 0) return len;
     ssize_t n;
     do {
-        n = sendto(fd, ptr(data), (size_t)length, MSG_DONTWAIT, &a.sa, len);
+        n = sendto(fd, ptr(data), (size_t)length, MSG_DONTWAIT, &a.sa, (socklen_t)len);
     } while (n < 0 && errno == EINTR);
     if (n < 0) return errno == EWOULDBLOCK ? -EAGAIN : -errno;
     return (jint)n;
+}
+
+/*
+ * Sends count (<= MAX_CHUNK) datagrams with as few sendmmsg calls as the kernel allows: datagram i from
+ * memory + i * slotBytes, its length and destination in the meta record at meta + i * META_BYTES (the
+ * receive layout: length, family 4 or 6, port, IPv4, IPv6[16]). A datagram the kernel refuses is skipped;
+ * when the socket is full (EAGAIN, ENOBUFS) the rest are not tried (Rx retransmits what matters).
+ * Returns how many were not sent.
+ */
+JNIEXPORT jint JNICALL Java_org_rxrpc_transport_io_NativeDatagramIo_sendBatch0(JNIEnv *env, jclass cls, jint fd,
+                                                                              jboolean v6socket, jlong memory,
+                                                                              jint count, jint slotBytes,
+                                                                              jlong meta, jint scope) {
+    struct mmsghdr msgs[MAX_CHUNK];
+    struct iovec iov[MAX_CHUNK];
+    sockaddr_any to[MAX_CHUNK];
+    if (count > MAX_CHUNK) count = MAX_CHUNK;
+    int failed = 0;
+    int n = 0; /* messages built, the refused ones left out */
+    uint8_t *m = ptr(meta);
+    for (int i = 0; i < count; i++, m += META_BYTES) {
+        int32_t length, family, port, ipv4;
+        memcpy(&length, m, 4);
+        memcpy(&family, m + 4, 4);
+        memcpy(&port, m + 8, 4);
+        memcpy(&ipv4, m + 12, 4);
+        uint8_t b[16];
+        memcpy(b, m + 16, 16);
+        int len = destination(v6socket, family == 6, ipv4, b, scope, port, &to[n]);
+        if (len < 0) {
+            failed++;
+            continue;
+        }
+        iov[n].iov_base = (uint8_t *)ptr(memory) + (size_t)i * (size_t)slotBytes;
+        iov[n].iov_len = (size_t)length;
+        memset(&msgs[n].msg_hdr, 0, sizeof msgs[n].msg_hdr);
+        msgs[n].msg_hdr.msg_name = &to[n];
+        msgs[n].msg_hdr.msg_namelen = (socklen_t)len;
+        msgs[n].msg_hdr.msg_iov = &iov[n];
+        msgs[n].msg_hdr.msg_iovlen = 1;
+        n++;
+    }
+    int off = 0;
+    while (off < n) {
+        int r = sendmmsg(fd, msgs + off, (unsigned int)(n - off), MSG_DONTWAIT);
+        if (r > 0) {
+            off += r;
+            continue;
+        }
+        if (r < 0 && errno == EINTR) continue;
+        if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == ENOBUFS)) {
+            failed += n - off; /* the socket is full: the rest waits for a retransmission */
+            break;
+        }
+        failed++; /* this one is refused (say, an unreachable destination): the others go on */
+        off++;
+    }
+    return failed;
 }
 
 /*

@@ -425,6 +425,8 @@ final class Endpoint implements RxEndpoint {
     private void run() {
         try {
             while (running) {
+                // What this iteration sends waits and goes out in one system call per flush (sendmmsg).
+                socket.beginBatch();
                 long now = System.nanoTime();
                 drainQueues(now);
                 live.fireDue(now, events);
@@ -433,6 +435,8 @@ final class Endpoint implements RxEndpoint {
                     nextReap = now + REAP_INTERVAL_NANOS;
                     tables.reap(now);
                 }
+                flushSends();
+                socket.beginBatch();
                 int n = receiveBatch(now);
                 // After receiving: a packet kept just now is looked at again against the rings before
                 // we sleep, so a charge made meanwhile cannot be missed (see Accept.charge).
@@ -443,6 +447,7 @@ final class Endpoint implements RxEndpoint {
                 if (replayWanted) replayWanted = false;
                 if (accept.keptTotal() > 0) accept.replay(listeners.all(), now);
                 if (accept.draining()) accept.tendDraining(now);
+                flushSends();
                 if (n == RECEIVE_BATCH || !callQueue.isEmpty() || !commands.isEmpty() || replayWanted) {
                     continue;
                 }
@@ -461,7 +466,18 @@ final class Endpoint implements RxEndpoint {
             if (running) LOG.error("I/O thread of {} failed", localAddress, e);
         } finally {
             running = false;
+            try {
+                flushSends();
+            } catch (IOException | RuntimeException e) {
+                LOG.debug("last sends of {} lost: {}", localAddress, e.toString());
+            }
         }
+    }
+
+    /** Sends what the batch holds; what the socket refused is counted (Rx retransmits what matters). */
+    private void flushSends() throws IOException {
+        int failed = socket.flush();
+        if (failed > 0) counters.add(Counter.SEND_FAILURES, failed);
     }
 
     /**

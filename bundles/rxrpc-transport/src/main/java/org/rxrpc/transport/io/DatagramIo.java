@@ -25,6 +25,21 @@ public interface DatagramIo extends AutoCloseable {
      */
     boolean send(ByteBuffer data, int length, UdpAddress to) throws IOException;
 
+    /**
+     * From now until {@link #flush}, this thread's sends may wait and go out together (fewer system
+     * calls); in the same order. Does nothing where batching is not supported.
+     */
+    default void beginBatch() {}
+
+    /**
+     * Sends what waits from the batch and ends it.
+     *
+     * @return how many datagrams could not be sent (socket full, or refused); they were counted as sent
+     */
+    default int flush() throws IOException {
+        return 0;
+    }
+
     /** Waits until a datagram is readable, {@link #wakeup} is called, or the timeout passes. */
     void await(long timeoutMillis) throws IOException;
 

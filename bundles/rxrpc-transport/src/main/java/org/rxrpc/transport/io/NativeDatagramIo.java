@@ -28,11 +28,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class NativeDatagramIo implements DatagramIo {
     /** Must equal ABI_VERSION in rxrpc_native.c. */
-    static final int ABI_VERSION = 1;
+    static final int ABI_VERSION = 2;
     /** Datagrams per recvmmsg call (MAX_CHUNK in rxrpc_native.c). */
     static final int MAX_CHUNK = 64;
     /** Bytes per meta record (META_BYTES in rxrpc_native.c): length, family, port, IPv4, IPv6[16]. */
     static final int META_BYTES = 32;
+    /** A batched datagram's slot: more than any Rx datagram we send (a jumbogram of our maxMTU, 5692). */
+    static final int SEND_SLOT_BYTES = 8192;
 
     private static final int EAGAIN = 11;
     private static final int ENOBUFS = 105;
@@ -48,6 +50,23 @@ public final class NativeDatagramIo implements DatagramIo {
             ByteBuffer.allocateDirect(MAX_CHUNK * META_BYTES).order(ByteOrder.nativeOrder());
     private final long metaAddress;
     private final byte[] v6Scratch = new byte[16];
+    /**
+     * Datagrams sent during a batch wait here and go out together (sendmmsg) at {@link #flush}: slots of
+     * {@link #SEND_SLOT_BYTES}, one meta record each (the receive layout).
+     */
+    private final ByteBuffer sendMemory = ByteBuffer.allocateDirect(MAX_CHUNK * SEND_SLOT_BYTES);
+
+    private final long sendMemoryAddress;
+    private final ByteBuffer sendMeta =
+            ByteBuffer.allocateDirect(MAX_CHUNK * META_BYTES).order(ByteOrder.nativeOrder());
+    private final long sendMetaAddress;
+    /** The thread between {@link #beginBatch} and {@link #flush}, else null; and its datagrams waiting. */
+    private Thread batchOwner;
+
+    private int batched;
+    /** Datagrams of this batch already sent (a full batch goes at once) that failed. */
+    private int failedInBatch;
+
     private final AtomicInteger users = new AtomicInteger();
 
     // I/O thread only: the last buffers seen, and their addresses.
@@ -99,6 +118,8 @@ public final class NativeDatagramIo implements DatagramIo {
         eventFd = e;
         localAddress = new InetSocketAddress(bind, p);
         metaAddress = address0(meta);
+        sendMemoryAddress = address0(sendMemory);
+        sendMetaAddress = address0(sendMeta);
     }
 
     @Override
@@ -149,7 +170,60 @@ public final class NativeDatagramIo implements DatagramIo {
     }
 
     @Override
+    public void beginBatch() {
+        batchOwner = Thread.currentThread();
+    }
+
+    @Override
+    public int flush() throws IOException {
+        batchOwner = null;
+        int failed = failedInBatch + sendBatched();
+        failedInBatch = 0;
+        return failed;
+    }
+
+    /** Sends the datagrams waiting in the batch: how many could not be sent. */
+    private int sendBatched() throws IOException {
+        if (batched == 0) return 0;
+        int count = batched;
+        batched = 0;
+        enter();
+        try {
+            int failed = sendBatch0(fd, v6Socket, sendMemoryAddress, count, SEND_SLOT_BYTES, sendMetaAddress, scopeId);
+            if (failed < 0) throw error("sendmmsg", -failed);
+            return failed;
+        } finally {
+            exit();
+        }
+    }
+
+    /** Copies the datagram into the next send slot; a full batch goes out at once. */
+    private void queue(ByteBuffer data, int length, UdpAddress to) throws IOException {
+        int slot = batched;
+        sendMemory.put(slot * SEND_SLOT_BYTES, data, 0, length);
+        int at = slot * META_BYTES;
+        sendMeta.putInt(at, length);
+        sendMeta.putInt(at + 4, to.isV6() ? 6 : 4);
+        sendMeta.putInt(at + 8, to.port());
+        if (to.isV6()) {
+            for (int i = 0; i < 16; i++) sendMeta.put(at + 16 + i, to.byteAt(i));
+        } else {
+            sendMeta.putInt(at + 12, to.ipv4());
+        }
+        batched = slot + 1;
+        if (batched == MAX_CHUNK) failedInBatch += sendBatched();
+    }
+
+    @Override
     public boolean send(ByteBuffer data, int length, UdpAddress to) throws IOException {
+        if (batchOwner == Thread.currentThread() && length <= SEND_SLOT_BYTES && length >= 0) {
+            try {
+                queue(data, length, to);
+            } finally {
+                data.clear(); // as the NIO version leaves it
+            }
+            return true;
+        }
         if (data != lastSendBuffer) {
             long address = address0(data);
             if (address == 0) throw new IllegalArgumentException("not a direct buffer");
@@ -309,6 +383,9 @@ public final class NativeDatagramIo implements DatagramIo {
             long v6lo,
             int scopeId,
             int port);
+
+    private static native int sendBatch0(
+            int fd, boolean v6socket, long memory, int count, int slotBytes, long meta, int scopeId);
 
     private static native int await0(int fd, int eventFd, int timeoutMillis);
 

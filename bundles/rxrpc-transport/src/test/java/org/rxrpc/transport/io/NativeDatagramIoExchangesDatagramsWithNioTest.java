@@ -72,6 +72,50 @@ class NativeDatagramIoExchangesDatagramsWithNioTest {
     }
 
     @ParameterizedTest
+    @ValueSource(strings = {"127.0.0.1", "::1", "::"})
+    void aBatchOfSendsGoesOutAtTheFlushInOrderWithExactBytesAndAFullBatchAtOnce(String bind) throws IOException {
+        String loopback = bind.equals("::") ? "127.0.0.1" : bind; // a dual-stack socket to an IPv4 peer too
+        try (NativeDatagramIo nat = new NativeDatagramIo(bind, 0, BUFFERS);
+                NioDatagramIo nio = new NioDatagramIo(loopback, 0, BUFFERS)) {
+            UdpAddress to = udp(nio.localAddress());
+            ReceiveBatch at = new ReceiveBatch(NativeDatagramIo.MAX_CHUNK * 2);
+            nat.beginBatch();
+            int[] sizes = {28, 1412, 5692, 1, NativeDatagramIo.SEND_SLOT_BYTES};
+            for (int i = 0; i < sizes.length; i++) assertTrue(nat.send(pattern(sizes[i], i), sizes[i], to));
+            assertEquals(0, nio.receive(at), "nothing before the flush");
+            assertEquals(0, nat.flush());
+            int got = 0;
+            long deadline = System.nanoTime() + 5_000_000_000L;
+            while (got < sizes.length && System.nanoTime() < deadline) {
+                ReceiveBatch one = new ReceiveBatch(sizes.length);
+                int n = nio.receive(one);
+                for (int k = 0; k < n; k++, got++) {
+                    assertEquals(sizes[got], one.length(k));
+                    assertArrayEquals(bytes(pattern(sizes[got], got), sizes[got]), bytes(one.data(k), sizes[got]));
+                    assertEquals(nat.localAddress().getPort(), one.source(k).port());
+                }
+            }
+            assertEquals(sizes.length, got, "every datagram, in order");
+
+            // A full batch goes out at once, without waiting for the flush; after the flush, sends are direct.
+            nat.beginBatch();
+            for (int i = 0; i < NativeDatagramIo.MAX_CHUNK; i++) assertTrue(nat.send(pattern(40, i), 40, to));
+            assertEquals(NativeDatagramIo.MAX_CHUNK, receiveAtLeast(nio, NativeDatagramIo.MAX_CHUNK));
+            assertEquals(0, nat.flush());
+            assertTrue(nat.send(pattern(40, 99), 40, to));
+            assertEquals(1, receiveAtLeast(nio, 1));
+        }
+    }
+
+    private static int receiveAtLeast(NioDatagramIo nio, int count) throws IOException {
+        ReceiveBatch batch = new ReceiveBatch(count);
+        int got = 0;
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (got < count && System.nanoTime() < deadline) got += nio.receive(batch);
+        return got;
+    }
+
+    @ParameterizedTest
     @ValueSource(strings = {"0.0.0.0", "::"})
     void aWildcardSocketSeesIpv4PeersAsIpv4AndAnswersThem(String wildcard) throws IOException {
         try (NativeDatagramIo nat = new NativeDatagramIo(wildcard, 0, BUFFERS);
