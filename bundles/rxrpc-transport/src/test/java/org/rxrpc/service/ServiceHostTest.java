@@ -242,6 +242,14 @@ class ServiceHostTest {
 
     // ---- event-loop handlers ----
 
+    /** An event-loop handler whose every call is answered on the I/O thread. */
+    private interface InlineOnly extends RxEventLoopHandler {
+        @Override
+        default void handle(RxCall call) {
+            throw new AssertionError("every call is answered on the I/O thread");
+        }
+    }
+
     /** An event-loop echo: answers on the I/O thread unless {@code declines} says otherwise. */
     private static final class InlineEcho implements RxEventLoopHandler {
         final List<String> inlineThreads = new CopyOnWriteArrayList<>();
@@ -316,21 +324,13 @@ class ServiceHostTest {
     @Test
     void anEventLoopHandlerThatFailsOrBlocksIsAbortedOrCountedAndTheNextCallIsServed() throws Exception {
         AtomicInteger calls = new AtomicInteger();
-        RxEventLoopHandler handler = new RxEventLoopHandler() {
-            @Override
-            public boolean onRequest(RxCall call, java.nio.ByteBuffer request) throws Exception {
-                int n = calls.incrementAndGet();
-                if (n == 1) throw new RxAbortException(4242, "no such volume");
-                if (n == 2) throw new IllegalStateException("the handler's bug");
-                if (n == 3) Thread.sleep(20); // holds the I/O thread: counted, logged
-                call.send(request, true);
-                return true;
-            }
-
-            @Override
-            public void handle(RxCall call) {
-                throw new AssertionError("not used");
-            }
+        InlineOnly handler = (call, request) -> {
+            int n = calls.incrementAndGet();
+            if (n == 1) throw new RxAbortException(4242, "no such volume");
+            if (n == 2) throw new IllegalStateException("the handler's bug");
+            if (n == 3) Thread.sleep(20); // holds the I/O thread: counted, logged
+            call.send(request, true);
+            return true;
         };
         Hosted h = start(1, 8, handler);
         awaitTrue(() -> h.service().chargedCalls() == 1, "charged");
@@ -346,17 +346,9 @@ class ServiceHostTest {
 
     @Test
     void anInlineReplyTooLargeToQueueWithoutWaitingAbortsTheCall() throws Exception {
-        RxEventLoopHandler handler = new RxEventLoopHandler() {
-            @Override
-            public boolean onRequest(RxCall call, java.nio.ByteBuffer request) throws Exception {
-                call.send(java.nio.ByteBuffer.allocate(1 << 20), true); // 1 MiB: more than the ring holds
-                return true;
-            }
-
-            @Override
-            public void handle(RxCall call) {
-                throw new AssertionError("not used");
-            }
+        InlineOnly handler = (call, request) -> {
+            call.send(java.nio.ByteBuffer.allocate(1 << 20), true); // 1 MiB: more than the ring holds
+            return true;
         };
         Hosted h = start(1, 8, handler);
         awaitTrue(() -> h.service().chargedCalls() == 1, "charged");
