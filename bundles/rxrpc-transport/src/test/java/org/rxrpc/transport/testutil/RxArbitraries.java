@@ -225,7 +225,8 @@ public final class RxArbitraries {
                 .toBytes();
     }
 
-    static byte[] concat(byte[] a, byte[] b) {
+    /** {@code a} then {@code b}. */
+    public static byte[] concat(byte[] a, byte[] b) {
         byte[] out = java.util.Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, out, a.length, b.length);
         return out;
