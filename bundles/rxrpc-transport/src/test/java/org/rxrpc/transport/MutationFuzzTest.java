@@ -20,11 +20,7 @@ class MutationFuzzTest {
         long seed = Long.getLong("rxrpc.fuzz.seed", System.nanoTime());
         MutationFuzzer.Config config = MutationFuzzer.Config.of(200_000, seed)
                 .withMaxMillis(TimeUnit.SECONDS.toMillis(90))
-                .withProgressMillis(5_000)
-                // Not yet: an application thread sending while its call is aborted can lose transmit
-                // buffers (CallEvents.complete releases them before it publishes the final state; see
-                // the hardening report). The run still prints the pool before and after.
-                .withPoolMustRefill(false);
+                .withProgressMillis(5_000);
         System.out.println("mutation fuzzer, seed " + seed + " (-Drxrpc.fuzz.seed=" + seed + " repeats it)");
         MutationFuzzer.Result result = MutationFuzzer.run(config);
         System.out.print(result.report());
