@@ -1,7 +1,8 @@
 #!/bin/sh
 # Builds the OpenAFS-library peers into OUTDIR:
 #   OUTDIR/rxperf_server, OUTDIR/rxperf_client, OUTDIR/cb_fileserver,
-#   OUTDIR/xtest_server, OUTDIR/xtest_client (stubs made by OpenAFS's rxgen from our everything.xg)
+#   OUTDIR/xtest_server, OUTDIR/xtest_client (stubs made by OpenAFS's rxgen from our everything.xg),
+#   OUTDIR/udp_pingpong (plain UDP echo, no rx: the benchmark's round-trip limit)
 # Needs Debian's libopenafs-dev (run install-openafs.sh as root first).
 # Links the pthread flavour (libafsrpc); falls back to the static archive.
 set -e
@@ -47,6 +48,16 @@ for prog in rxperf_server rxperf_client cb_fileserver; do
         fi
     fi
 done
+
+# The raw UDP round-trip reference of bench/run-bench.sh: plain sockets, no OpenAFS library.
+if [ -x "$OUT/udp_pingpong" ] && [ "$OUT/udp_pingpong" -nt "$SRC/udp_pingpong.c" ] && [ "$OUT/udp_pingpong" -nt "$SRC/build.sh" ]; then
+    echo "build.sh: $OUT/udp_pingpong is up to date"
+elif $CC $CFLAGS -o "$OUT/udp_pingpong" "$SRC/udp_pingpong.c"; then
+    echo "build.sh: built $OUT/udp_pingpong"
+else
+    echo "build.sh: failed to build udp_pingpong" >&2
+    exit 1
+fi
 
 # The rxgen cross-check peers: C stubs by OpenAFS's own rxgen (-A: ANSI definitions) from the interface
 # file rxgen for Java is tested with. Linked with the static libafsrpc.a: Debian's shared library does not

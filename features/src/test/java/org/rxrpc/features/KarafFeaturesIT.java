@@ -166,18 +166,33 @@ public class KarafFeaturesIT {
             Bundle b = bundle(name);
             assertEquals(name + " active", Bundle.ACTIVE, b.getState());
         }
-        for (String name : List.of("org.rxrpc.transport", "org.rxrpc.service", "org.rxrpc.rxperf", "org.rxrpc.cm")) {
+        // The transport: its component and the rx commands; rxperf: the handler and rx:rxperf.
+        java.util.Map<String, Integer> components = java.util.Map.of(
+                "org.rxrpc.transport",
+                2,
+                "org.rxrpc.service",
+                1,
+                "org.rxrpc.rxperf",
+                2,
+                "org.rxrpc.cm",
+                1,
+                "org.rxrpc.vl.sample",
+                1);
+        for (String name : components.keySet()) {
             Bundle b = bundle(name);
             List<ComponentDescriptionDTO> descriptions = new ArrayList<>(scr.getComponentDescriptionDTOs(b));
-            assertEquals(name + " has one component", 1, descriptions.size());
-            ComponentDescriptionDTO d = descriptions.get(0);
-            List<ComponentConfigurationDTO> configs = new ArrayList<>(scr.getComponentConfigurationDTOs(d));
-            assertEquals(d.name + " configurations", 1, configs.size());
-            assertEquals(
-                    d.name + " state (8 = ACTIVE), unsatisfied references: "
-                            + List.of(configs.get(0).unsatisfiedReferences),
-                    ComponentConfigurationDTO.ACTIVE,
-                    configs.get(0).state);
+            assertEquals(name + " components", (int) components.get(name), descriptions.size());
+            for (ComponentDescriptionDTO d : descriptions) {
+                List<ComponentConfigurationDTO> configs = new ArrayList<>(scr.getComponentConfigurationDTOs(d));
+                assertEquals(d.name + " configurations", 1, configs.size());
+                int state = configs.get(0).state;
+                // A delayed component (the commands) is SATISFIED until first used.
+                assertTrue(
+                        d.name + " state " + state + " (8 = ACTIVE), unsatisfied references: "
+                                + List.of(configs.get(0).unsatisfiedReferences),
+                        state == ComponentConfigurationDTO.ACTIVE
+                                || (!d.immediate && state == ComponentConfigurationDTO.SATISFIED));
+            }
         }
         assertEquals("127.0.0.1", endpoints.bindAddress());
     }
@@ -295,6 +310,212 @@ public class KarafFeaturesIT {
             int total = 0;
             for (int n; (n = call.receive(reply, 15, TimeUnit.SECONDS)) >= 0; ) total += n;
             assertEquals("ProbeServer's reply is empty", 0, total);
+        }
+    }
+
+    // ---- the operator's side ----
+
+    /** The rx commands (plain Gogo commands) run in Karaf's own shell, and its help lists them. */
+    @Test
+    public void rxCommandsRunInKarafsShell() throws Exception {
+        int port = port();
+        String services = karaf("rx:services");
+        assertTrue(services, services.matches("(?s).*\\n147 +rxperf +LISTENING +127\\.0\\.0\\.1:" + port + " .*"));
+        assertTrue(
+                services,
+                services.matches(
+                        "(?s).*\\n1 +cache manager \\(RXAFSCB\\) +LISTENING +127\\.0\\.0\\.1:" + cmPort() + " .*"));
+        String ping = karaf("rx:ping -c 2 127.0.0.1:" + port);
+        assertTrue(ping, ping.contains("--- VERSION replies: 2 of 2"));
+        assertTrue(ping, ping.contains("--- PING responses: 2 of 2"));
+        String load = karaf("rx:rxperf --server 127.0.0.1:" + port + " --duration 1 --warmup 0.2 --concurrency 2");
+        assertTrue(load, load.matches("(?s).*RESULT calls=\\d+ ok=\\d+ failed=0 .*"));
+        String stats = karaf("rx:stats " + port);
+        assertTrue(stats, stats.matches("(?s).*incoming calls made live +\\d+.*"));
+        String peers = karaf("rx:peers " + port);
+        assertTrue(peers, peers.startsWith("ENDPOINT"));
+        assertTrue(karaf("rx:endpoints"), karaf("rx:endpoints").contains("127.0.0.1:" + port + "  "));
+        String help = karaf("help");
+        assertTrue("help lists the rx commands", help.contains("rx:services") && help.contains("rx:rxperf"));
+    }
+
+    /** Karaf's JMX (its MBeanServer service) shows an MBean per endpoint and per service. */
+    @Test
+    public void mbeansAreInKarafsMBeanServer() throws Exception {
+        org.osgi.framework.ServiceReference<javax.management.MBeanServer> ref =
+                context.getServiceReference(javax.management.MBeanServer.class);
+        javax.management.MBeanServer server =
+                ref != null ? context.getService(ref) : java.lang.management.ManagementFactory.getPlatformMBeanServer();
+        javax.management.ObjectName endpoint =
+                new javax.management.ObjectName("org.rxrpc:type=Endpoint,port=" + port());
+        javax.management.ObjectName rxperf =
+                new javax.management.ObjectName("org.rxrpc:type=Service,port=" + port() + ",id=147");
+        javax.management.ObjectName cm =
+                new javax.management.ObjectName("org.rxrpc:type=Service,port=" + cmPort() + ",id=1");
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (!(server.isRegistered(endpoint) && server.isRegistered(rxperf) && server.isRegistered(cm))) {
+            if (System.nanoTime() > deadline)
+                fail("rxrpc MBeans: " + server.queryNames(new javax.management.ObjectName("org.rxrpc:*"), null));
+            Thread.sleep(50);
+        }
+        assertEquals("127.0.0.1:" + port(), server.getAttribute(endpoint, "LocalAddress"));
+        assertEquals("LISTENING", server.getAttribute(rxperf, "State"));
+        assertEquals(32, server.getAttribute(rxperf, "Backlog"));
+        assertEquals("cache manager (RXAFSCB)", server.getAttribute(cm, "Name"));
+    }
+
+    /** {@code log:set DEBUG org.rxrpc.transport.calls} in Karaf's shell shows a line per call in karaf.log. */
+    @Test
+    public void debugLoggingShowsEachCall() throws Exception {
+        karaf("log:set DEBUG org.rxrpc.transport.calls");
+        try (RxEndpoint endpoint = transport.open(EndpointOptions.defaults().withBind("127.0.0.1", 0))) {
+            int clientPort = endpoint.localAddress().getPort();
+            RxperfClient client =
+                    new RxperfClient(endpoint, new InetSocketAddress("127.0.0.1", port()), CallOptions.DEFAULT);
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            String live = " live: service 147 from /127.0.0.1:" + clientPort;
+            while (!karafLog().contains(live) && System.nanoTime() < deadline) {
+                client.call(Rxperf.OP_RPC, 10, 10, true); // until pax-logging has taken the new level
+                Thread.sleep(100);
+            }
+            awaitLogLine(live);
+            awaitLogLine(" SUCCEEDED: service 147 from /127.0.0.1:" + clientPort);
+        } finally {
+            karaf("log:set INFO org.rxrpc.transport.calls");
+        }
+    }
+
+    /**
+     * A bad value given with Karaf's own {@code config:edit}, {@code config:property-set} and
+     * {@code config:update} is refused with one line naming the PID, the key, the value and the range; the
+     * running configuration goes on (the same backlog, no restart) and the service serves on its port.
+     */
+    @Test
+    public void aBadConfigUpdateIsRefusedWithOneLineAndTheRunningConfigurationIsKept() throws Exception {
+        javax.management.MBeanServer server = java.lang.management.ManagementFactory.getPlatformMBeanServer();
+        javax.management.ObjectName rxperf =
+                new javax.management.ObjectName("org.rxrpc:type=Service,port=" + port() + ",id=147");
+        String listening = "Rx service 147 (rxperf) listening on udp 127.0.0.1:" + port();
+        long listensBefore = countLogLines(listening);
+        try {
+            karaf("config:edit org.rxrpc.rxperf", "config:property-set rxrpc.backlog 0", "config:update");
+            awaitLogLine("org.rxrpc.rxperf: configuration refused, the running one is kept:"
+                    + " rxrpc.backlog = 0 is outside 1..32");
+            karaf("config:edit org.rxrpc.transport", "config:property-set sendWindow 300", "config:update");
+            awaitLogLine("org.rxrpc.transport: configuration refused, the running one is kept:"
+                    + " sendWindow must be 1..255, not 300");
+            assertEquals(32, server.getAttribute(rxperf, "Backlog"));
+            assertEquals("LISTENING", server.getAttribute(rxperf, "State"));
+            try (RxEndpoint endpoint = transport.open(EndpointOptions.defaults().withBind("127.0.0.1", 0))) {
+                new RxperfClient(
+                                endpoint,
+                                new InetSocketAddress("127.0.0.1", port()),
+                                CallOptions.DEFAULT.withHardTimeoutMillis(10_000))
+                        .call(Rxperf.OP_RPC, 10, 10, true);
+            }
+            assertEquals("no restart of the service", listensBefore, countLogLines(listening));
+        } finally {
+            karaf("config:edit org.rxrpc.rxperf", "config:property-set rxrpc.backlog 32", "config:update");
+            karaf("config:edit org.rxrpc.transport", "config:property-set sendWindow 255", "config:update");
+        }
+    }
+
+    private static long countLogLines(String part) throws IOException {
+        return karafLog().lines().filter(l -> l.contains(part)).count();
+    }
+
+    /**
+     * {@code config:update} moves the cache manager onto a port another socket holds: WARN with the reason,
+     * the service FAILED; it listens by itself once the port frees, with no bundle restart.
+     */
+    @Test
+    public void aServiceWhosePortIsTakenIsWarnedAboutAndListensOnceItFrees() throws Exception {
+        DatagramSocket taken = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+        int port = taken.getLocalPort();
+        Bundle cm = bundle("org.rxrpc.cm");
+        long cmStarted = cm.getLastModified();
+        try {
+            karaf("config:edit org.rxrpc.cm", "config:property-set rxrpc.port " + port, "config:update");
+            String warned = awaitLogLine(
+                    "Rx service 1 (cache manager (RXAFSCB)) not listening on port " + port + ": cannot bind");
+            assertTrue(warned, warned.contains("WARN"));
+            awaitState(RXAFSCB_SERVICE, port, org.rxrpc.api.ServiceStatus.State.FAILED);
+            taken.close();
+            awaitState(RXAFSCB_SERVICE, port, org.rxrpc.api.ServiceStatus.State.LISTENING);
+            assertEquals(Bundle.ACTIVE, cm.getState());
+            assertEquals("the bundle was not restarted", cmStarted, cm.getLastModified());
+        } finally {
+            taken.close();
+            karaf("config:edit org.rxrpc.cm", "config:property-set rxrpc.port " + cmPort(), "config:update");
+            awaitState(RXAFSCB_SERVICE, cmPort(), org.rxrpc.api.ServiceStatus.State.LISTENING);
+        }
+    }
+
+    private void awaitState(int serviceId, int port, org.rxrpc.api.ServiceStatus.State state)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + 15_000_000_000L;
+        while (true) {
+            for (org.rxrpc.api.ServiceStatus s : endpoints.services()) {
+                if (s.serviceId() == serviceId && s.port() == port && s.state() == state) return;
+            }
+            if (System.nanoTime() > deadline)
+                fail("service " + serviceId + " not " + state + ": " + endpoints.services());
+            Thread.sleep(50);
+        }
+    }
+
+    private static String karafLog() throws IOException {
+        String dir = System.getProperty("karaf.log", System.getProperty("karaf.data") + "/log");
+        return Files.readString(Path.of(dir, "karaf.log"), StandardCharsets.UTF_8);
+    }
+
+    /** Waits for a line of karaf.log holding {@code part}; returns it. */
+    private static String awaitLogLine(String part) throws Exception {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (true) {
+            String line =
+                    karafLog().lines().filter(l -> l.contains(part)).findFirst().orElse(null);
+            if (line != null) return line;
+            if (System.nanoTime() > deadline) fail("karaf.log has no line with \"" + part + "\"");
+            Thread.sleep(50);
+        }
+    }
+
+    /**
+     * Runs command lines in one session of Karaf's own shell (its SessionFactory, called through the shell
+     * bundle's classes), with the roles of Karaf's default admin user (admingroup: config:* needs manager);
+     * returns what they printed and the last one returned.
+     */
+    private String karaf(String... commands) throws Exception {
+        org.osgi.framework.ServiceReference<?> ref =
+                context.getServiceReference("org.apache.karaf.shell.api.console.SessionFactory");
+        assertNotNull("Karaf's SessionFactory", ref);
+        Object factory = context.getService(ref);
+        Bundle shell = ref.getBundle();
+        Class<?> factoryType = shell.loadClass("org.apache.karaf.shell.api.console.SessionFactory");
+        Class<?> sessionType = shell.loadClass("org.apache.karaf.shell.api.console.Session");
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream out = new java.io.PrintStream(bytes, true, StandardCharsets.UTF_8);
+        Object session = factoryType
+                .getMethod("create", java.io.InputStream.class, java.io.PrintStream.class, java.io.PrintStream.class)
+                .invoke(factory, new java.io.ByteArrayInputStream(new byte[0]), out, out);
+        javax.security.auth.Subject admin = new javax.security.auth.Subject();
+        Class<?> role = context.getBundle(0).loadClass("org.apache.karaf.jaas.boot.principal.RolePrincipal");
+        for (String name : List.of("admin", "manager", "viewer", "systembundles")) {
+            admin.getPrincipals().add((java.security.Principal)
+                    role.getConstructor(String.class).newInstance(name));
+        }
+        try {
+            Object last = null;
+            for (String c : commands) {
+                java.lang.reflect.Method execute = sessionType.getMethod("execute", CharSequence.class);
+                last = javax.security.auth.Subject.doAs(
+                        admin, (java.security.PrivilegedExceptionAction<Object>) () -> execute.invoke(session, c));
+            }
+            return bytes.toString(StandardCharsets.UTF_8) + (last == null ? "" : last.toString());
+        } finally {
+            sessionType.getMethod("close").invoke(session);
+            context.ungetService(ref);
         }
     }
 

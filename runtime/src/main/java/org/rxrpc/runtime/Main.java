@@ -1,6 +1,7 @@
 package org.rxrpc.runtime;
 
 import java.util.Arrays;
+import org.rxrpc.runtime.felix.ExecCommand;
 import org.rxrpc.runtime.felix.RunCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -16,7 +17,7 @@ import picocli.CommandLine.Command;
         version = "rxrpc-runtime 0.1.0-SNAPSHOT",
         description = "Rx RPC (AFS) over UDP: the OSGi runtime (run, the default), a plain-JVM rxperf server"
                 + " (serve) and the rxperf load client (rxperf).",
-        subcommands = {RunCommand.class, ServeCommand.class, RxperfCommand.class})
+        subcommands = {RunCommand.class, ExecCommand.class, ServeCommand.class, RxperfCommand.class})
 public final class Main implements Runnable {
     static final String DEFAULT_COMMAND = "run";
 
@@ -34,7 +35,16 @@ public final class Main implements Runnable {
     public static int execute(String... args) {
         return new CommandLine(new Main())
                 .setCaseInsensitiveEnumValuesAllowed(true)
+                .setParameterExceptionHandler(Main::badArguments)
                 .execute(withDefaultCommand(args));
+    }
+
+    /** A bad option or value: one line naming it (not the whole usage), and exit code 2. */
+    private static int badArguments(CommandLine.ParameterException e, String[] args) {
+        CommandLine c = e.getCommandLine();
+        System.err.println(
+                c.getCommandName() + ": " + e.getMessage() + " (" + c.getCommandName() + " --help lists the options)");
+        return 2;
     }
 
     /** "run" is the default subcommand: with no arguments, or when the first one is an option of run. */

@@ -61,6 +61,12 @@ final class ServeCommand implements Callable<Integer> {
     boolean verify;
 
     @Option(
+            names = "--no-event-loop",
+            description = "Serve every call on a handler thread (by default small calls are answered on the"
+                    + " I/O thread, without a thread hand-off).")
+    boolean noEventLoop;
+
+    @Option(
             names = "--stats-interval",
             defaultValue = "0",
             paramLabel = "SECONDS",
@@ -102,7 +108,13 @@ final class ServeCommand implements Callable<Integer> {
         }
         try {
             server = ServiceHost.serve(
-                    endpoint, Rxperf.SERVICE_ID, backlog, maxCalls, "rxperf-worker", new RxperfHandler(verify));
+                    endpoint,
+                    Rxperf.SERVICE_ID,
+                    backlog,
+                    maxCalls,
+                    "rxperf-worker",
+                    new RxperfHandler(verify),
+                    !noEventLoop);
         } catch (RuntimeException e) {
             endpoint.close();
             throw e;
@@ -167,7 +179,8 @@ final class ServeCommand implements Callable<Integer> {
     }
 
     private void printStats(RxStats now) {
-        out.println(statsLine(now, windowStart, server.callsServed(), (System.nanoTime() - startNanos) / 1e9));
+        out.println(statsLine(now, windowStart, server.callsServed(), (System.nanoTime() - startNanos) / 1e9)
+                + " calls_served_on_io_thread=" + server.callsServedInline());
         out.flush();
     }
 

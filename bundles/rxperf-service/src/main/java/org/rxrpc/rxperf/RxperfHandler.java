@@ -4,7 +4,7 @@ import java.nio.ByteBuffer;
 import java.util.concurrent.TimeUnit;
 import org.rxrpc.api.AbortCodes;
 import org.rxrpc.api.RxCall;
-import org.rxrpc.service.RxCallHandler;
+import org.rxrpc.service.RxEventLoopHandler;
 
 /**
  * The rxperf service as Linux's net/rxrpc/rxperf.c serves it: reads the request header (version,
@@ -13,8 +13,13 @@ import org.rxrpc.service.RxCallHandler;
  * RXGEN_SS_UNMARSHAL (as Linux). Serve it with a {@link org.rxrpc.service.ServiceHost}, or publish it
  * as an OSGi service (the rxperf bundle does).
  */
-public class RxperfHandler implements RxCallHandler {
+public class RxperfHandler implements RxEventLoopHandler {
     private static final int CHUNK = 64 * 1024;
+    /** Replies up to this size are sent from the I/O thread; larger ones from a handler thread. */
+    private static final int INLINE_REPLY_MAX = 16 * 1024;
+    /** Version, operation, two window sizes, and up to two payload sizes. */
+    private static final int HEADER_MAX = 24;
+
     private static final long READ_WAIT_SECONDS = 3600;
 
     /** One buffer per handler thread. */
@@ -46,6 +51,50 @@ public class RxperfHandler implements RxCallHandler {
         if (request < 0 || reply < 0) throw new IllegalArgumentException("limits must not be negative");
         maxRequestBytes = request;
         maxReplyBytes = reply;
+    }
+
+    /**
+     * On the I/O thread, the whole request in hand: a small reply is sent at once; anything else (a
+     * large reply, a request that is not well formed) goes to {@link #handle} on a handler thread.
+     */
+    @Override
+    public boolean onRequest(RxCall call, ByteBuffer request) throws InterruptedException {
+        // version, operation, two window sizes (ignored, as Linux does), then the operation's sizes
+        int length = request.remaining();
+        if (length < 20 || request.getInt(0) != Rxperf.VERSION) return false;
+        int op = request.getInt(4);
+        int header;
+        long requestBytes;
+        long replyBytes;
+        if (op == Rxperf.OP_SEND) {
+            header = 20;
+            requestBytes = request.getInt(16) & 0xFFFFFFFFL;
+            replyBytes = 0;
+        } else if (op == Rxperf.OP_RECV) {
+            header = 20;
+            requestBytes = 0;
+            replyBytes = request.getInt(16) & 0xFFFFFFFFL;
+        } else if (op == Rxperf.OP_RPC && length >= HEADER_MAX) {
+            header = HEADER_MAX;
+            requestBytes = request.getInt(16) & 0xFFFFFFFFL;
+            replyBytes = request.getInt(20) & 0xFFFFFFFFL;
+        } else {
+            return false;
+        }
+        if (header + requestBytes != length || replyBytes > INLINE_REPLY_MAX) return false;
+        if (replyBytes > maxReplyBytes || requestBytes > maxRequestBytes) return false;
+        if (verify
+                && Rxperf.checkPattern(request.array(), request.arrayOffset() + header, (int) requestBytes, 0) >= 0) {
+            call.abort(Rxperf.ABORT_BAD_PAYLOAD);
+            return true;
+        }
+        ByteBuffer buf = scratch.get();
+        buf.clear();
+        Rxperf.fillPattern(buf.array(), 0, (int) replyBytes, 0);
+        buf.position((int) replyBytes);
+        buf.putInt(Rxperf.COOKIE).flip();
+        call.send(buf, true);
+        return true;
     }
 
     @Override

@@ -1,5 +1,9 @@
 package org.rxrpc.api;
 
+import java.net.InetAddress;
+import java.net.NetworkInterface;
+import java.net.SocketException;
+import java.net.UnknownHostException;
 import java.util.Objects;
 
 /**
@@ -37,7 +41,7 @@ public final class EndpointOptions {
     private final int debugAnswersPerSecond;
 
     private EndpointOptions(Builder b) {
-        bindAddress = Objects.requireNonNull(b.bindAddress, "bindAddress");
+        bindAddress = checkBindAddress(b.bindAddress);
         port = check("port", b.port, 0, 65535);
         socketBufferBytes = check("socketBufferBytes", b.socketBufferBytes, 65536, Integer.MAX_VALUE);
         receiveWindow = check("receiveWindow", b.receiveWindow, 1, MAX_WINDOW);
@@ -53,6 +57,32 @@ public final class EndpointOptions {
         serviceDrainMillis = check("serviceDrainMillis", b.serviceDrainMillis, 0, 3_600_000);
         debugAnswers = Objects.requireNonNull(b.debugAnswers, "debugAnswers");
         debugAnswersPerSecond = check("debugAnswersPerSecond", b.debugAnswersPerSecond, 1, 1000);
+    }
+
+    /**
+     * A bind address must name this machine: the wildcard (0.0.0.0, ::) or an address of one of its
+     * interfaces, as an IP literal or a host name that resolves to one.
+     */
+    private static String checkBindAddress(String value) {
+        Objects.requireNonNull(value, "bindAddress");
+        String why;
+        if (value.isBlank()) {
+            why = "it is empty";
+        } else {
+            try {
+                InetAddress a = InetAddress.getByName(value.trim());
+                if (a.isAnyLocalAddress() || a.isLoopbackAddress() || NetworkInterface.getByInetAddress(a) != null) {
+                    return value.trim();
+                }
+                why = a.getHostAddress() + " is not an address of this machine";
+            } catch (UnknownHostException e) {
+                why = "unknown host";
+            } catch (SocketException e) {
+                why = "cannot list this machine's addresses: " + e.getMessage();
+            }
+        }
+        throw new IllegalArgumentException("bindAddress must be an address of this machine (127.0.0.1, ::1, 0.0.0.0,"
+                + " an interface's address or host name), not '" + value + "': " + why);
     }
 
     private static int check(String name, int value, int min, int max) {
@@ -79,7 +109,10 @@ public final class EndpointOptions {
         return new Builder(this);
     }
 
-    /** Numeric address or host name to bind: "127.0.0.1" (default), "::1", "0.0.0.0". */
+    /**
+     * Numeric address or host name to bind: "127.0.0.1" (default), "::1", "0.0.0.0"; it must be the
+     * wildcard or an address of this machine (checked when built).
+     */
     public String bindAddress() {
         return bindAddress;
     }

@@ -36,8 +36,11 @@ public interface RxCall extends AutoCloseable {
      * full or {@code last} is given, they wait (as OpenAFS's rx_Write does until rx_FlushWrite).
      *
      * @throws RxCallAbortedException if the call was aborted (the code says why)
+     * <p>On the endpoint's I/O thread (an event-loop handler, told of the call there) it never waits: up
+     * to 255 unacknowledged packets may be queued; past that it throws and the call is aborted.
+     *
      * @throws IllegalStateException if this side already sent its last byte, or a server call is still
-     *     receiving its request, or called on the endpoint's I/O thread
+     *     receiving its request, or on the I/O thread when the transmit buffer is full
      */
     void send(ByteBuffer data, boolean last) throws InterruptedException;
 
@@ -48,11 +51,13 @@ public interface RxCall extends AutoCloseable {
      * Copies the next bytes of the other side's message into {@code dst}, waiting up to the timeout for
      * some to arrive.
      *
+     * <p>On the endpoint's I/O thread (a receive notifier, an event-loop handler) it never waits: the
+     * timeout counts as 0.
+     *
      * @return bytes copied (0 only on timeout), or -1 once the whole message has been read
      * @throws IllegalArgumentException if {@code dst} has no room (a reader that passes a full buffer
      *     would otherwise spin)
      * @throws RxCallAbortedException if the call was aborted before the message was complete
-     * @throws IllegalStateException if called on the endpoint's I/O thread
      */
     int receive(ByteBuffer dst, long timeout, TimeUnit unit) throws InterruptedException;
 

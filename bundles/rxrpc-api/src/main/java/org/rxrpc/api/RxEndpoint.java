@@ -66,6 +66,15 @@ public interface RxEndpoint extends AutoCloseable {
     /** A consistent snapshot of this endpoint's counters. */
     RxStats stats();
 
+    /**
+     * What an operator sees of this endpoint, taken at once on its I/O thread (or best effort if it does
+     * not answer within 5 s): settings, counters, services, and up to {@code maxEntries} live calls and
+     * peers each (their totals are counted too).
+     *
+     * @since 1.1
+     */
+    EndpointSnapshot snapshot(int maxEntries);
+
     /** Closes the endpoint; idempotent. */
     @Override
     void close();

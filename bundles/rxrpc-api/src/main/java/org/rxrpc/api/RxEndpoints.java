@@ -44,4 +44,12 @@ public interface RxEndpoints {
 
     /** Every service the whiteboard knows of, with its state. */
     List<ServiceStatus> services();
+
+    /**
+     * Every endpoint the transport has open: the shared ones, and those opened through
+     * {@link RxTransport#open} on the transport service.
+     *
+     * @since 1.1
+     */
+    List<RxEndpoint> endpoints();
 }

@@ -2,6 +2,7 @@ package org.rxrpc.service;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.nio.ByteBuffer;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -11,6 +12,7 @@ import org.rxrpc.api.AbortCodes;
 import org.rxrpc.api.BacklogFullException;
 import org.rxrpc.api.DiscardNotifier;
 import org.rxrpc.api.NewCallNotifier;
+import org.rxrpc.api.ReceiveNotifier;
 import org.rxrpc.api.RxAbortException;
 import org.rxrpc.api.RxCall;
 import org.rxrpc.api.RxCallAbortedException;
@@ -36,9 +38,17 @@ public final class ServiceHost implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ServiceHost.class);
     private static final long WORKER_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
     private static final long HANDLER_IDLE_NANOS = TimeUnit.SECONDS.toNanos(60);
+    /** An event-loop handler holding the I/O thread longer than this is counted and logged. */
+    private static final long SLOW_INLINE_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+
+    private static final long SLOW_LOG_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
     private static final int IDLE = 0;
     private static final int CHARGED = 1;
+    /** Live, served by a handler thread. */
     private static final int LIVE = 2;
+    /** Live, its request being gathered on the I/O thread (an event-loop handler's call). */
+    private static final int GATHERING = 3;
+
     private static final VarHandle THREAD;
 
     static {
@@ -51,11 +61,20 @@ public final class ServiceHost implements AutoCloseable {
 
     private final String name;
     private final RxCallHandler handler;
+    /** The handler if it serves calls on the I/O thread, else null. */
+    private final RxEventLoopHandler inline;
+
+    private final ReceiveNotifier gatherer;
     private final Slot[] slots;
     private final Thread worker;
     private final AtomicInteger liveCalls = new AtomicInteger();
     private final AtomicInteger handlerThreads = new AtomicInteger();
     private final AtomicLong callsServed = new AtomicLong();
+    private final AtomicLong callsServedInline = new AtomicLong();
+    private final AtomicLong slowInlineCalls = new AtomicLong();
+    /** I/O thread only: when a slow event-loop call was last logged. */
+    private long slowLoggedAt = System.nanoTime() - SLOW_LOG_INTERVAL_NANOS;
+
     private final Notifier notifier = new Notifier();
     private final DiscardNotifier discardNotifier = (call, id) -> discarded(id);
     private volatile RxService service;
@@ -70,7 +89,7 @@ public final class ServiceHost implements AutoCloseable {
     private final class Notifier implements NewCallNotifier {
         @Override
         public void newCall(RxService s, RxCall call, long id) {
-            ServiceHost.this.newCall(id);
+            ServiceHost.this.newCall(s, call, id);
         }
 
         @Override
@@ -89,6 +108,12 @@ public final class ServiceHost implements AutoCloseable {
         final int index;
         volatile int state = IDLE;
         volatile RxCall call;
+        /** Event-loop mode: the request gathered on the I/O thread, and the call that replays it. */
+        ByteBuffer request;
+
+        final GatheredCall gathered = new GatheredCall();
+        /** The handler thread serves {@link #gathered} rather than the call itself. */
+        volatile boolean handedOver;
 
         @SuppressWarnings("unused") // accessed through THREAD
         volatile Thread thread;
@@ -128,9 +153,19 @@ public final class ServiceHost implements AutoCloseable {
      * @param maxLiveCalls calls served at once (at least 1)
      */
     public ServiceHost(String name, int maxLiveCalls, RxCallHandler handler) {
+        this(name, maxLiveCalls, handler, true);
+    }
+
+    /**
+     * @param eventLoop if the handler is an {@link RxEventLoopHandler}: true answers its calls on the I/O
+     *     thread, false serves them all on handler threads
+     */
+    public ServiceHost(String name, int maxLiveCalls, RxCallHandler handler, boolean eventLoop) {
         if (maxLiveCalls < 1) throw new IllegalArgumentException("maxLiveCalls must be at least 1: " + maxLiveCalls);
         this.name = Objects.requireNonNull(name, "name");
         this.handler = Objects.requireNonNull(handler, "handler");
+        this.inline = eventLoop && handler instanceof RxEventLoopHandler ? (RxEventLoopHandler) handler : null;
+        this.gatherer = inline == null ? null : this::gather;
         this.slots = new Slot[maxLiveCalls];
         for (int i = 0; i < maxLiveCalls; i++) slots[i] = new Slot(i);
         this.worker = new Thread(this::chargeLoop, name);
@@ -145,7 +180,19 @@ public final class ServiceHost implements AutoCloseable {
      */
     public static ServiceHost serve(
             RxEndpoint endpoint, int serviceId, int backlog, int maxLiveCalls, String name, RxCallHandler handler) {
-        ServiceHost host = new ServiceHost(name, maxLiveCalls, handler);
+        return serve(endpoint, serviceId, backlog, maxLiveCalls, name, handler, true);
+    }
+
+    /** {@link #serve(RxEndpoint, int, int, int, String, RxCallHandler)}, the event-loop mode chosen. */
+    public static ServiceHost serve(
+            RxEndpoint endpoint,
+            int serviceId,
+            int backlog,
+            int maxLiveCalls,
+            String name,
+            RxCallHandler handler,
+            boolean eventLoop) {
+        ServiceHost host = new ServiceHost(name, maxLiveCalls, handler, eventLoop);
         try {
             RxService s = endpoint.listen(serviceId, backlog, host.newCallNotifier(), host.discardNotifier());
             host.owned = s;
@@ -176,6 +223,16 @@ public final class ServiceHost implements AutoCloseable {
         return callsServed.get();
     }
 
+    /** Of {@link #callsServed()}, those an {@link RxEventLoopHandler} served on the I/O thread. */
+    public long callsServedInline() {
+        return callsServedInline.get();
+    }
+
+    /** Event-loop calls that held the I/O thread over a millisecond. */
+    public long slowInlineCalls() {
+        return slowInlineCalls.get();
+    }
+
     public int liveCalls() {
         return liveCalls.get();
     }
@@ -186,13 +243,123 @@ public final class ServiceHost implements AutoCloseable {
     }
 
     /** On the I/O thread: no allocation, no lock. */
-    private void newCall(long id) {
+    private void newCall(RxService s, RxCall call, long id) {
         Slot slot = slots[(int) id];
+        if (inline != null) {
+            // The request may have been gathered and answered already (its first packet came first).
+            startGathering(slot, call);
+            wakeWorkerToRecharge(s);
+            return;
+        }
         liveCalls.incrementAndGet();
         slot.state = LIVE;
         Thread t = slot.thread;
         if (t != null) LockSupport.unpark(t);
-        LockSupport.unpark(worker); // recharges, and starts a handler thread if the slot has none
+        else LockSupport.unpark(worker); // starts a handler thread for the slot
+        wakeWorkerToRecharge(s);
+    }
+
+    /**
+     * Wakes the worker when the backlog is half used (or the slots ran out), not on every call: one wake-up
+     * (a context switch) per several calls, and the backlog's other half covers the worker's delay.
+     */
+    private void wakeWorkerToRecharge(RxService s) {
+        if (workerOutOfSlots || s.chargedCalls() <= s.backlog() / 2) LockSupport.unpark(worker);
+    }
+
+    /** I/O thread: a charged slot's call went live (told by its first data or by the new-call notice). */
+    private void startGathering(Slot slot, RxCall call) {
+        if (slot.state != CHARGED || slot.call != call) return;
+        slot.state = GATHERING;
+        liveCalls.incrementAndGet();
+        slot.request.clear();
+    }
+
+    /**
+     * I/O thread, an event-loop handler's call has data (or ended): reads what arrived into the slot's
+     * buffer without waiting; once the request is whole, the handler answers it here. A request longer
+     * than the buffer, or one the handler declines, goes to a handler thread with what was read.
+     */
+    private void gather(RxCall call, long id) {
+        Slot slot = slots[(int) id];
+        startGathering(slot, call);
+        if (slot.state != GATHERING || slot.call != call) return; // a handler thread has it, or it is done
+        ByteBuffer request = slot.request;
+        try {
+            while (true) {
+                if (!request.hasRemaining()) {
+                    handOver(slot, false);
+                    return;
+                }
+                int n = call.receive(request, 0, TimeUnit.NANOSECONDS);
+                if (n == 0) return; // more to come
+                if (n < 0) break;
+            }
+        } catch (RxCallAbortedException | InterruptedException e) {
+            endInline(slot, false);
+            return;
+        }
+        request.flip();
+        boolean replied;
+        long start = System.nanoTime();
+        try {
+            replied = inline.onRequest(call, request);
+        } catch (RxAbortException e) {
+            call.abort(e.abortCode());
+            replied = true;
+        } catch (RxCallAbortedException e) {
+            replied = true;
+        } catch (Exception e) {
+            LOG.warn("{}: the handler failed on {}", name, call, e);
+            call.abort(AbortCodes.RX_USER_ABORT);
+            replied = true;
+        }
+        long spent = System.nanoTime() - start;
+        if (spent > SLOW_INLINE_NANOS) slowInline(spent);
+        if (replied) {
+            endInline(slot, true);
+        } else {
+            request.rewind();
+            handOver(slot, true);
+        }
+    }
+
+    /** I/O thread: the call goes to a handler thread, reading {@code slot.request} first. */
+    private void handOver(Slot slot, boolean wholeRequest) {
+        if (!wholeRequest) slot.request.flip();
+        slot.gathered.reset(slot.call, slot.request, wholeRequest);
+        slot.handedOver = true;
+        slot.state = LIVE;
+        Thread t = slot.thread;
+        if (t != null) LockSupport.unpark(t);
+        else LockSupport.unpark(worker); // starts a handler thread for the slot
+    }
+
+    /** I/O thread: an event-loop call is answered (or ended): close it and free the slot. */
+    private void endInline(Slot slot, boolean served) {
+        RxCall call = slot.call;
+        call.close();
+        if (served) {
+            callsServed.incrementAndGet();
+            callsServedInline.incrementAndGet();
+        }
+        slot.call = null;
+        slot.state = IDLE;
+        liveCalls.decrementAndGet();
+        if (workerOutOfSlots) LockSupport.unpark(worker);
+    }
+
+    private void slowInline(long spentNanos) {
+        slowInlineCalls.incrementAndGet();
+        long now = System.nanoTime();
+        if (now - slowLoggedAt < SLOW_LOG_INTERVAL_NANOS) return;
+        slowLoggedAt = now;
+        LOG.warn(
+                "{}: an event-loop call held the I/O thread for {} us (every call of the endpoint waited);"
+                        + " {} such calls so far: a handler that blocks should not implement RxEventLoopHandler",
+                name,
+                spentNanos / 1000,
+                slowInlineCalls.get());
     }
 
     private void discarded(long id) {
@@ -226,9 +393,12 @@ public final class ServiceHost implements AutoCloseable {
             if (!running) return true;
             if (s.chargedCalls() >= s.backlog()) return true;
             if (slot.state != IDLE) continue;
+            if (inline != null && slot.request == null) {
+                slot.request = ByteBuffer.allocate(inline.maxInlineRequestBytes()); // once, off the I/O thread
+            }
             slot.state = CHARGED;
             try {
-                s.charge(slot.index, (call, id) -> slot.call = call, null);
+                s.charge(slot.index, (call, id) -> slot.call = call, gatherer);
             } catch (BacklogFullException e) {
                 slot.state = IDLE;
                 return true;
@@ -253,7 +423,7 @@ public final class ServiceHost implements AutoCloseable {
     }
 
     private void serve(Slot slot) {
-        RxCall call = slot.call;
+        RxCall call = slot.handedOver ? slot.gathered : slot.call;
         try {
             handler.handle(call);
             callsServed.incrementAndGet();
@@ -268,6 +438,8 @@ public final class ServiceHost implements AutoCloseable {
             call.abort(AbortCodes.RX_USER_ABORT);
         } finally {
             call.close();
+            slot.gathered.clear();
+            slot.handedOver = false;
             slot.call = null;
             slot.state = IDLE;
             liveCalls.decrementAndGet();

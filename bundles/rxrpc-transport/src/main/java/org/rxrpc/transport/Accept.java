@@ -43,6 +43,11 @@ import org.rxrpc.transport.wire.Wire;
 final class Accept {
     /** A call in its request phase counts as half-open once its client has been quiet this long. */
     private static final long HALF_OPEN_QUIET_NANOS = 20_000_000L;
+    /**
+     * A source's only half-open call is evicted only once quiet this long: longer than a client on a lossy
+     * path waits to resend (a retransmission timeout), so a slow but honest request is not cut off.
+     */
+    private static final long LONE_HALF_OPEN_QUIET_NANOS = 250_000_000L;
     /** Fair admission looks at this many of a service's oldest calls at most. */
     private static final int EVICTION_SCAN_LIMIT = 256;
 
@@ -127,6 +132,7 @@ final class Accept {
         input.firstPacket(call, b, length, now); // readable before the owner hears of the call
         l.callMadeLive(call);
         endpoint.handedToApplication();
+        if (l.backlog.calls.count() <= l.backlogMax / 4) endpoint.backlogLow();
         return true;
     }
 
@@ -183,6 +189,7 @@ final class Accept {
         tables.touch(conn);
         endpoint.addLive(call);
         counters.inc(Counter.CALLS_MADE_LIVE);
+        RxLog.serverCallLive(call);
     }
 
     // ---- 3. Keep or BUSY ----
@@ -209,6 +216,7 @@ final class Accept {
                 return;
             }
         }
+        l.busySent++;
         output.sendBusy(h, from);
     }
 
@@ -219,7 +227,8 @@ final class Accept {
      * calls (still in their request phase, and quiet for a moment) than the newcomer, the oldest of the
      * peer holding most is aborted (RX_CALL_TIMEOUT, counted) and that peer's kept calls are sent to the
      * back of the line, so that the slot serves the newcomer. A flood of calls that never
-     * finish their request cannot keep others out; a client sending its request is never cut off.
+     * finish their request cannot keep others out; a client sending its request is never cut off, and a
+     * source's only half-open call must have been quiet for {@link #LONE_HALF_OPEN_QUIET_NANOS}.
      */
     private void evictForNewcomer(Listener l, UdpAddress newcomer, long now) {
         int newcomerHolds = halfOpenOf(l, newcomer, now);
@@ -229,6 +238,7 @@ final class Accept {
         for (Call c = l.oldestLive; c != null && scanned < EVICTION_SCAN_LIMIT; c = c.nextInService, scanned++) {
             if (!halfOpen(c, now) || c.conn.peer.address.sameAs(newcomer)) continue;
             int holds = halfOpenOf(l, c.conn.peer.address, now);
+            if (holds == 1 && now - c.lastDataReceiveNanos < LONE_HALF_OPEN_QUIET_NANOS) continue;
             if (holds > most) { // strictly more: the oldest call of the heaviest peer
                 most = holds;
                 victim = c;
@@ -242,6 +252,7 @@ final class Accept {
         for (int k = d.count() - 1; k >= 0; k--) {
             if (!d.sourceAt(k).sameAs(heavy)) continue;
             kept.wrap(d.packetAt(k), 0);
+            l.busySent++;
             output.sendBusy(kept, d.sourceAt(k));
             d.removeAt(k);
             keptTotal--;
@@ -269,6 +280,7 @@ final class Accept {
         }
         if (victim < 0) return false;
         kept.wrap(d.packetAt(victim), 0);
+        l.busySent++;
         output.sendBusy(kept, d.sourceAt(victim));
         d.removeAt(victim);
         keptTotal--;
@@ -318,6 +330,7 @@ final class Accept {
                     break;
                 }
                 kept.wrap(d.oldestPacket(), 0);
+                l.busySent++;
                 output.sendBusy(kept, d.oldestSource());
                 d.removeOldest();
             }
@@ -410,6 +423,7 @@ final class Accept {
         while (d.count() > 0) {
             kept.wrap(d.oldestPacket(), 0);
             if (busy) {
+                l.busySent++;
                 output.sendBusy(kept, d.oldestSource());
             } else {
                 output.sendRawAbort(kept, AbortCodes.RX_INVALID_OPERATION, d.oldestSource());

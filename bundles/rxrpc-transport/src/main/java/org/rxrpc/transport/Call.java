@@ -17,6 +17,7 @@ import org.rxrpc.api.RxCallAbortedException;
 import org.rxrpc.api.RxMessageTooLongException;
 import org.rxrpc.api.RxTimeoutException;
 import org.rxrpc.transport.io.UdpAddress;
+import org.rxrpc.transport.util.IntrusiveMpscQueue;
 import org.rxrpc.transport.wire.Wire;
 
 /**
@@ -25,7 +26,7 @@ import org.rxrpc.transport.wire.Wire;
  * frees them once hard-ACKed) and the receive ring (the I/O thread stores packets, the application
  * consumes them in order). Everything else below "I/O thread state" belongs to the I/O thread.
  */
-final class Call implements RxCall {
+final class Call extends IntrusiveMpscQueue.Node implements RxCall {
     /** Slots per ring: enough for the largest window (255 packets) plus the packet being filled. */
     static final int RING = 256;
 
@@ -90,6 +91,11 @@ final class Call implements RxCall {
     private volatile Thread rxWaiter;
     private volatile Thread txWaiter;
     private volatile int completionWaiters;
+
+    /** Bytes the application has sent and read: written by its threads, read racily for reports. */
+    long bytesSent;
+
+    long bytesReceived;
 
     /** Requests from other threads to the I/O thread. */
     volatile int pendingAbortCode;
@@ -216,13 +222,13 @@ final class Call implements RxCall {
     /** Copies from {@code buffer} (if not null) or {@code array} straight into packet buffers. */
     private void sendFrom(ByteBuffer buffer, byte[] array, int offset, int length, boolean last)
             throws InterruptedException {
-        endpoint.checkNotIoThread();
         if (txLastQueued) throw new IllegalStateException("the last byte of this side's message was already sent");
         CallState s = state;
         if (s == CallState.PREALLOCATED || s == CallState.SERVER_RECEIVING_REQUEST) {
             throw new IllegalStateException("a server call can send its reply only after its whole request arrived");
         }
         throwIfEnded();
+        bytesSent += length;
         int left = length;
         while (left > 0) {
             if (txPartial == null) startPacket();
@@ -253,13 +259,22 @@ final class Call implements RxCall {
     /**
      * Waits for ring space, hands the packet being filled to the transmit ring and pokes the I/O thread.
      * Until it is in the ring the packet is ours (close() frees it); once there, the I/O thread frees it,
-     * unless it ended the call before it could see the packet: then we take it back.
+     * unless it ended the call before it could see the packet: then we take it back. On the I/O thread
+     * (an event-loop handler) it cannot wait: a full ring is the caller's error.
      */
     private void publishPartial(boolean last) throws InterruptedException {
         PacketBuffer p = txPartial;
         int seq = txPartialSeq;
         while (seq - txHardAck >= RING) {
             throwIfEnded();
+            if (endpoint.isIoThread()) {
+                // The message cannot be whole any more: the call ends with an abort, the caller learns why.
+                endpoint.pool.release(p);
+                txPartial = null;
+                abort(AbortCodes.RX_USER_ABORT);
+                throw new IllegalStateException("send would block on the I/O thread: more than " + (RING - 1)
+                        + " packets unacknowledged (the call is aborted); send large replies from another thread");
+            }
             txWaiter = Thread.currentThread();
             if (seq - txHardAck >= RING && !state.isComplete()) LockSupport.parkNanos(this, 100_000_000L);
             txWaiter = null;
@@ -302,7 +317,7 @@ final class Call implements RxCall {
     /** Copies into {@code buffer} (if not null) or {@code array}, waiting up to the timeout for bytes. */
     private int receiveInto(ByteBuffer buffer, byte[] array, int offset, int length, long timeoutNanos)
             throws InterruptedException {
-        endpoint.checkNotIoThread();
+        if (endpoint.isIoThread()) timeoutNanos = 0; // an event-loop handler never waits
         long deadline = System.nanoTime() + timeoutNanos;
         int copied = 0;
         while (true) {
@@ -363,6 +378,7 @@ final class Call implements RxCall {
             endpoint.pool.release(done);
             packetConsumed();
         }
+        bytesReceived += copied;
         return copied;
     }
 

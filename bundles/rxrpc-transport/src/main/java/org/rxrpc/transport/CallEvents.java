@@ -67,6 +67,7 @@ final class CallEvents implements LiveCalls.Due {
         tables.touch(conn);
         endpoint.addLive(call);
         counters.inc(Counter.CLIENT_CALLS_STARTED);
+        RxLog.clientCallStarted(call);
     }
 
     /** An application thread asked for the I/O thread's attention. */
@@ -123,6 +124,7 @@ final class CallEvents implements LiveCalls.Due {
                 // client that exits does): done, as OpenAFS counts a reply soft-ACKed in full.
                 complete(call, CallState.SUCCEEDED, 0);
             } else {
+                RxLog.peerDead(call, now, deadTimeNanos / 1_000_000);
                 abortLocally(call, AbortCodes.RX_CALL_DEAD, true);
             }
             return;
@@ -219,6 +221,7 @@ final class CallEvents implements LiveCalls.Due {
             default:
                 counters.inc(Counter.CALLS_ABORTED_LOCALLY);
         }
+        RxLog.callEnded(call, finalState, code);
         call.publishCompletion(finalState, finalState == CallState.SUCCEEDED ? 0 : code);
         // Buffers only after the end is published: an application thread still sending or closing then
         // either sees the end or has its packets seen here (Call.publishPartial, Call.takeUnread).

@@ -15,6 +15,7 @@ import org.rxrpc.api.CallOptions;
 import org.rxrpc.api.Counter;
 import org.rxrpc.api.DiscardNotifier;
 import org.rxrpc.api.EndpointOptions;
+import org.rxrpc.api.EndpointSnapshot;
 import org.rxrpc.api.NewCallNotifier;
 import org.rxrpc.api.ReceiveNotifier;
 import org.rxrpc.api.RxCall;
@@ -26,6 +27,7 @@ import org.rxrpc.transport.io.DatagramIo;
 import org.rxrpc.transport.io.ReceiveBatch;
 import org.rxrpc.transport.io.Sockets;
 import org.rxrpc.transport.io.UdpAddress;
+import org.rxrpc.transport.util.IntrusiveMpscQueue;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,6 +42,8 @@ final class Endpoint implements RxEndpoint {
     private static final int AWAIT_APPLICATION_YIELDS = 8;
     private static final long REAP_INTERVAL_NANOS = 1_000_000_000L;
     private static final long ORPHAN_CHECK_NANOS = 20_000_000L;
+    /** How long an endpoint opened for a service answers BUSY for services not listened on yet. */
+    private static final long JUST_OPENED_NANOS = 1_000_000_000L;
 
     final EndpointOptions options;
     final PacketPool pool;
@@ -52,14 +56,20 @@ final class Endpoint implements RxEndpoint {
     private final CallEvents events;
     private final Accept accept;
     private final Input input;
+    private final DebugReplies debugReplies;
     private final ReceiveBatch received = new ReceiveBatch(RECEIVE_BATCH);
-    private final ConcurrentLinkedQueue<Call> callQueue = new ConcurrentLinkedQueue<>();
+    /** Calls wanting the I/O thread's attention (each at most once: Call.requestIo); allocates nothing. */
+    private final IntrusiveMpscQueue<Call> callQueue = new IntrusiveMpscQueue<>();
+
     private final ConcurrentLinkedQueue<Runnable> commands = new ConcurrentLinkedQueue<>();
     private final Object orphanLock = new Object();
     private volatile boolean sleeping;
     /** Set by a charge that a kept first packet is waiting for (Accept.charge). */
     private volatile boolean replayWanted;
 
+    private final long openedNanos = System.nanoTime();
+    private volatile boolean listenedOn;
+    private volatile boolean awaitingFirstService;
     private volatile boolean running = true;
     private volatile boolean closed;
 
@@ -73,6 +83,9 @@ final class Endpoint implements RxEndpoint {
     private long nextReap;
     /** Set when this loop iteration woke an application thread (new call or data to read). */
     private boolean handedToApplication;
+
+    /** Set when a service's backlog ran low in this iteration (see backlogLow). */
+    private boolean backlogLow;
 
     Endpoint(EndpointOptions options) {
         this.options = Objects.requireNonNull(options, "options");
@@ -98,6 +111,7 @@ final class Endpoint implements RxEndpoint {
         accept = new Accept(this, tables, counters, output, events);
         input = new Input(this, counters, output, receiver, transmitter, events, tables, accept);
         accept.bind(input);
+        debugReplies = new DebugReplies(counters, tables, live, pool, options.packetBuffers());
         ioThread = new Thread(this::run, "rx-io-" + localAddress.getPort());
         ioThread.setDaemon(true);
         ioThread.start();
@@ -179,6 +193,32 @@ final class Endpoint implements RxEndpoint {
     }
 
     @Override
+    public EndpointSnapshot snapshot(int maxEntries) {
+        long allocated = ioThreadAllocatedBytes();
+        if (ioThread.isAlive()) {
+            CompletableFuture<EndpointSnapshot> f = new CompletableFuture<>();
+            submit(() -> f.complete(Inspection.take(
+                    localAddress,
+                    socket.kind(),
+                    options,
+                    counters.snapshot(allocated),
+                    listeners.all(),
+                    live,
+                    tables,
+                    pool.available(),
+                    maxEntries,
+                    System.nanoTime())));
+            try {
+                return f.get(5, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                // gone or stuck: what can be read from here
+            }
+        }
+        return Inspection.withoutIoThread(
+                localAddress, socket.kind(), options, counters.snapshot(allocated), pool.available());
+    }
+
+    @Override
     public void close() {
         synchronized (this) {
             if (closed) return;
@@ -218,6 +258,20 @@ final class Endpoint implements RxEndpoint {
 
     // ---- cross-thread plumbing ----
 
+    /** See {@link RxTransportImpl#openForService}. */
+    void awaitFirstService() {
+        if (!listenedOn) awaitingFirstService = true;
+    }
+
+    /** Whether a service is about to listen: opened for one less than a second ago, none listened yet. */
+    boolean serviceAboutToListen(long now) {
+        return awaitingFirstService && !listenedOn && now - openedNanos < JUST_OPENED_NANOS;
+    }
+
+    boolean isIoThread() {
+        return Thread.currentThread() == ioThread;
+    }
+
     void checkNotIoThread() {
         if (Thread.currentThread() == ioThread) {
             throw new IllegalStateException("blocking call operations must not run on the I/O thread");
@@ -230,6 +284,15 @@ final class Endpoint implements RxEndpoint {
         if (sleeping) socket.wakeup();
     }
 
+    /**
+     * I/O thread: a service's backlog is running low. Its worker, woken to recharge, may share this CPU
+     * (pinned, or a busy machine): the loop yields once so that it runs before the backlog is empty and
+     * new calls meet BUSY.
+     */
+    void backlogLow() {
+        backlogLow = true;
+    }
+
     /** I/O thread: this iteration woke an application thread (it may answer within microseconds). */
     void handedToApplication() {
         handedToApplication = true;
@@ -237,7 +300,7 @@ final class Endpoint implements RxEndpoint {
 
     void enqueue(Call call) {
         callQueue.offer(call);
-        if (sleeping) socket.wakeup();
+        if (sleeping && Thread.currentThread() != ioThread) socket.wakeup();
     }
 
     /** Runs {@code r} on the I/O thread (inline if this is it, or if it has died). */
@@ -289,6 +352,7 @@ final class Endpoint implements RxEndpoint {
     private void register(Listener l) {
         if (closed) throw new IllegalStateException("endpoint " + localAddress + " is closed");
         listeners.register(l, localAddress);
+        listenedOn = true;
     }
 
     /** I/O thread: a drained service's BUSY time is over: new calls for it now meet an unknown service. */
@@ -372,6 +436,10 @@ final class Endpoint implements RxEndpoint {
                 int n = receiveBatch(now);
                 // After receiving: a packet kept just now is looked at again against the rings before
                 // we sleep, so a charge made meanwhile cannot be missed (see Accept.charge).
+                if (backlogLow) {
+                    backlogLow = false;
+                    Thread.yield();
+                }
                 if (replayWanted) replayWanted = false;
                 if (accept.keptTotal() > 0) accept.replay(listeners.all(), now);
                 if (accept.draining()) accept.tendDraining(now);
@@ -445,9 +513,9 @@ final class Endpoint implements RxEndpoint {
         return n;
     }
 
-    /** Answers an rxdebug DEBUG request from the I/O thread's own tables. */
-    void answerDebug(org.rxrpc.transport.wire.Header h, int type, UdpAddress from) {
-        output.sendDebug(h, type, pool.available(), tables.connectionCount(), tables.peerCount(), live.count(), from);
+    /** Answers an rxdebug DEBUG request (its type and index) from the I/O thread's own tables. */
+    void answerDebug(org.rxrpc.transport.wire.Header h, int type, int index, UdpAddress from) {
+        output.sendDebug(h, debugReplies.prepare(type, index), from);
     }
 
     /** Lowers the endpoint's next wake-up to {@code when} if that is sooner (not for call timers). */

@@ -57,6 +57,7 @@ final class Input {
         }
         Header h = header;
         h.wrap(b, 0);
+        RxLog.packetIn(h, length, from);
         switch (h.type()) {
             case Wire.TYPE_VERSION:
                 version(b, length, from, now);
@@ -72,7 +73,7 @@ final class Input {
                 if (!h.isClientInitiated() || length < Wire.HEADER_SIZE + 8) {
                     counters.inc(Counter.DROP_TRUNCATED);
                 } else if (debug.mayAnswer(from, true, now)) {
-                    endpoint.answerDebug(h, b.getInt(Wire.HEADER_SIZE), from);
+                    endpoint.answerDebug(h, b.getInt(Wire.HEADER_SIZE), b.getInt(Wire.HEADER_SIZE + 4), from);
                 }
                 return;
             case Wire.TYPE_CHALLENGE:
@@ -218,6 +219,11 @@ final class Input {
         // The service is looked up per call: it may have closed and been listened on again since the
         // connection was made (a restarted service bundle serves clients that kept their connection).
         Listener listener = endpoint.listener(h.serviceId());
+        if (listener == null && h.securityIndex() == 0 && endpoint.serviceAboutToListen(now)) {
+            // The service this endpoint was opened for is about to listen: the client retries a BUSY.
+            output.sendBusy(h, from);
+            return true;
+        }
         if (listener == null || (conn == null && h.securityIndex() != 0)) {
             // OpenAFS: a raw ABORT RX_INVALID_OPERATION for an unknown service or security class.
             counters.inc(Counter.CALLS_FOR_UNKNOWN_SERVICE);

@@ -35,6 +35,8 @@ abstract class Listener {
     // ---- I/O thread state ----
     /** Server calls of this service made live and not yet complete, and their list, oldest first. */
     int liveCalls;
+    /** New calls for this service answered BUSY (for operators). */
+    long busySent;
 
     Call oldestLive;
     Call newestLive;

@@ -42,6 +42,7 @@ final class Output {
     }
 
     private void transmit(int length, UdpAddress to) {
+        RxLog.packetOut(buf, length, to);
         try {
             if (socket.send(buf, length, to)) counters.inc(Counter.DATAGRAMS_SENT);
             else counters.inc(Counter.SEND_FAILURES);
@@ -296,9 +297,9 @@ final class Output {
     }
 
     /** DEBUG reply: the request header echoed with CLIENT_INITIATED cleared, then a raw struct. */
-    void sendDebug(Header h, int type, int freePackets, int connections, int peers, int calls, UdpAddress to) {
+    void sendDebug(Header h, DebugReplies reply, UdpAddress to) {
         echoHeader(h, Wire.TYPE_DEBUG);
-        int len = DebugReplies.write(buf, Wire.HEADER_SIZE, type, counters, freePackets, connections, peers, calls);
+        int len = reply.write(buf, Wire.HEADER_SIZE);
         counters.inc(Counter.DEBUG_REQUESTS_ANSWERED);
         transmit(Wire.HEADER_SIZE + len, to);
     }

@@ -29,6 +29,8 @@ final class Peer {
 
     int connections;
     long lastUsedNanos;
+    /** When a dead call to this peer was last logged (RxLog.peerDead), or 0. */
+    long deadWarnedNanos;
     /** Client connections we opened to this peer, for channel reuse. */
     Connection[] clientConns = new Connection[4];
 

@@ -10,4 +10,15 @@ public final class RxTransportImpl implements RxTransport {
     public RxEndpoint open(EndpointOptions options) {
         return new Endpoint(options);
     }
+
+    /**
+     * Opens an endpoint for a service about to listen on it (the whiteboard): until one does (at most a
+     * second), a call for a service it does not offer gets BUSY, which the client retries, rather than the
+     * unknown-service abort, which would end a call that came a moment early.
+     */
+    public RxEndpoint openForService(EndpointOptions options) {
+        Endpoint e = new Endpoint(options);
+        e.awaitFirstService();
+        return e;
+    }
 }

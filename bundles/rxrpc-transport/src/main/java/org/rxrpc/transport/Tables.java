@@ -204,6 +204,7 @@ final class Tables {
         else connTail = c;
         connHead = c;
         counters.inc(Counter.CONNECTIONS_CREATED);
+        RxLog.connectionCreated(c);
     }
 
     /** A call started on the connection: it and its peer become the most recently used. */
@@ -255,6 +256,7 @@ final class Tables {
         unlinkFromList(c);
         c.peer.connections--;
         c.peer.lastUsedNanos = System.nanoTime();
+        RxLog.connectionRemoved(c, c.peer.lastUsedNanos - c.lastActiveNanos);
         counters.inc(Counter.CONNECTIONS_REAPED);
     }
 

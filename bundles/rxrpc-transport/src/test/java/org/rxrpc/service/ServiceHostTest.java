@@ -240,6 +240,130 @@ class ServiceHostTest {
         awaitTrue(() -> h.host().callsServed() == 1, "one served");
     }
 
+    // ---- event-loop handlers ----
+
+    /** An event-loop echo: answers on the I/O thread unless {@code declines} says otherwise. */
+    private static final class InlineEcho implements RxEventLoopHandler {
+        final List<String> inlineThreads = new CopyOnWriteArrayList<>();
+        final AtomicInteger handled = new AtomicInteger();
+        final int maxInline;
+        final java.util.function.Predicate<java.nio.ByteBuffer> declines;
+
+        InlineEcho(int maxInline, java.util.function.Predicate<java.nio.ByteBuffer> declines) {
+            this.maxInline = maxInline;
+            this.declines = declines;
+        }
+
+        @Override
+        public int maxInlineRequestBytes() {
+            return maxInline;
+        }
+
+        @Override
+        public boolean onRequest(RxCall call, java.nio.ByteBuffer request) throws Exception {
+            inlineThreads.add(Thread.currentThread().getName());
+            if (declines.test(request)) return false;
+            call.send(request, true);
+            return true;
+        }
+
+        @Override
+        public void handle(RxCall call) throws InterruptedException {
+            handled.incrementAndGet();
+            echo(call);
+        }
+    }
+
+    @Test
+    void anEventLoopHandlerAnswersOnTheIoThreadAndNeedsNoHandlerThread() throws Exception {
+        InlineEcho handler = new InlineEcho(16 * 1024, r -> false);
+        Hosted h = start(4, 8, handler);
+        awaitTrue(() -> h.service().chargedCalls() == 4, "charged");
+        for (int i = 0; i < 200; i++) assertEquals("call " + i, string(call(bytes("call " + i))));
+        assertEquals(0, handler.handled.get(), "no call went to handle()");
+        assertEquals(200, h.host().callsServedInline());
+        assertEquals(200, h.host().callsServed());
+        assertEquals(0, h.host().handlerThreads(), "no handler thread was started");
+        assertTrue(handler.inlineThreads.stream().allMatch(n -> n.startsWith("rx-io-")), "on the I/O thread");
+        awaitTrue(() -> h.host().liveCalls() == 0, "none live");
+    }
+
+    @Test
+    void aRequestLongerThanTheInlineLimitReachesHandleWholeFromItsFirstByte() throws Exception {
+        InlineEcho handler = new InlineEcho(1000, r -> false);
+        Hosted h = start(2, 8, handler);
+        awaitTrue(() -> h.service().chargedCalls() == 2, "charged");
+        byte[] big = new byte[100_000];
+        new java.util.Random(7).nextBytes(big);
+        org.junit.jupiter.api.Assertions.assertArrayEquals(big, call(big));
+        assertEquals(1, handler.handled.get());
+        assertEquals(0, h.host().callsServedInline());
+        assertEquals("short", string(call(bytes("short"))), "and the next small one inline again");
+        awaitTrue(() -> h.host().callsServedInline() == 1, "served inline");
+    }
+
+    @Test
+    void aRequestTheHandlerDeclinesOnTheIoThreadReachesHandleWhole() throws Exception {
+        InlineEcho handler = new InlineEcho(16 * 1024, r -> r.get(r.position()) == 'T');
+        Hosted h = start(2, 8, handler);
+        awaitTrue(() -> h.service().chargedCalls() == 2, "charged");
+        assertEquals("Threaded", string(call(bytes("Threaded"))));
+        assertEquals("inline", string(call(bytes("inline"))));
+        assertEquals(1, handler.handled.get());
+        awaitTrue(() -> h.host().callsServed() == 2 && h.host().callsServedInline() == 1, "one of each");
+    }
+
+    @Test
+    void anEventLoopHandlerThatFailsOrBlocksIsAbortedOrCountedAndTheNextCallIsServed() throws Exception {
+        AtomicInteger calls = new AtomicInteger();
+        RxEventLoopHandler handler = new RxEventLoopHandler() {
+            @Override
+            public boolean onRequest(RxCall call, java.nio.ByteBuffer request) throws Exception {
+                int n = calls.incrementAndGet();
+                if (n == 1) throw new RxAbortException(4242, "no such volume");
+                if (n == 2) throw new IllegalStateException("the handler's bug");
+                if (n == 3) Thread.sleep(20); // holds the I/O thread: counted, logged
+                call.send(request, true);
+                return true;
+            }
+
+            @Override
+            public void handle(RxCall call) {
+                throw new AssertionError("not used");
+            }
+        };
+        Hosted h = start(1, 8, handler);
+        awaitTrue(() -> h.service().chargedCalls() == 1, "charged");
+        RxCallAbortedException own = assertThrows(RxCallAbortedException.class, () -> call(bytes("first")));
+        assertEquals(4242, own.abortCode());
+        RxCallAbortedException bug = assertThrows(RxCallAbortedException.class, () -> call(bytes("second")));
+        assertEquals(AbortCodes.RX_USER_ABORT, bug.abortCode());
+        assertEquals("slow", string(call(bytes("slow"))));
+        assertEquals("fourth", string(call(bytes("fourth"))));
+        assertEquals(1, h.host().slowInlineCalls(), "the call that held the I/O thread 20 ms");
+    }
+
+    @Test
+    void anInlineReplyTooLargeToQueueWithoutWaitingAbortsTheCall() throws Exception {
+        RxEventLoopHandler handler = new RxEventLoopHandler() {
+            @Override
+            public boolean onRequest(RxCall call, java.nio.ByteBuffer request) throws Exception {
+                call.send(java.nio.ByteBuffer.allocate(1 << 20), true); // 1 MiB: more than the ring holds
+                return true;
+            }
+
+            @Override
+            public void handle(RxCall call) {
+                throw new AssertionError("not used");
+            }
+        };
+        Hosted h = start(1, 8, handler);
+        awaitTrue(() -> h.service().chargedCalls() == 1, "charged");
+        RxCallAbortedException e = assertThrows(RxCallAbortedException.class, () -> call(bytes("x")));
+        assertEquals(AbortCodes.RX_USER_ABORT, e.abortCode());
+        awaitTrue(() -> h.host().liveCalls() == 0 && h.service().chargedCalls() == 1, "slot free, charged again");
+    }
+
     // ---- helpers ----
 
     /** The host's threads still alive: the worker (named after the host) and the handlers. */

@@ -30,8 +30,8 @@ import org.rxrpc.api.RxEndpoints;
 import org.rxrpc.rxperf.Rxperf;
 
 /**
- * Admission control from the refused client's side: rxperf with one handler, held by a half-open call,
- * answers every other new call BUSY; a client call given {@code busyRetryMillis} must then end in
+ * Admission control from the refused client's side: rxperf with one handler, held by a call whose reply
+ * is never acknowledged, answers every other new call BUSY; a client call given {@code busyRetryMillis} must then end in
  * {@link CallState#BUSY} when that time runs out, whether or not the server answered its keepalive
  * PINGs meanwhile (the server does answer them, on purpose: ARCHITECTURE.md).
  */
@@ -41,7 +41,7 @@ public class BusyRetryIT extends RxOsgiTestSupport {
     private static final long BUSY_RETRY_MILLIS = 2_000;
 
     private static int port;
-    private static DatagramSocket halfOpen;
+    private static DatagramSocket holder;
 
     @Before
     public void oneHandlerHeldByAHalfOpenCall() throws Exception {
@@ -55,31 +55,30 @@ public class BusyRetryIT extends RxOsgiTestSupport {
         startRxperf(port, 1, 1, true);
         RxEndpoint serverEndpoint = endpoints().endpoint(port);
         long live = serverEndpoint.stats().get(Counter.CALLS_MADE_LIVE);
-        // The first DATA packet of an rxperf SEND whose request never ends (the idle timeout is 60 s).
-        halfOpen = new DatagramSocket(new InetSocketAddress(LOOPBACK, 0));
+        // A whole rxperf RECV request in one packet, for a 200 MiB reply that this socket never acknowledges:
+        // the handler stays busy sending. (A call still waiting for its request would be half-open, and a
+        // newcomer's call would evict it: fair admission.)
+        holder = new DatagramSocket(new InetSocketAddress(LOOPBACK, 0));
         ByteBuffer b = ByteBuffer.allocate(28 + 20);
         b.putInt(new SecureRandom().nextInt() | 0x80000000)
                 .putInt(4)
                 .putInt(1)
                 .putInt(1)
                 .putInt(1);
-        b.put((byte) 1).put((byte) 1).put((byte) 0).put((byte) 0).putShort((short) 0);
+        b.put((byte) 1).put((byte) (1 | 4)).put((byte) 0).put((byte) 0).putShort((short) 0); // client, last
         b.putShort((short) Rxperf.SERVICE_ID);
         b.putInt(Rxperf.VERSION)
-                .putInt(Rxperf.OP_SEND)
+                .putInt(Rxperf.OP_RECV)
                 .putInt(65536)
                 .putInt(65536)
-                .putInt(1 << 20);
-        halfOpen.send(new DatagramPacket(b.array(), b.capacity(), server(port)));
-        await(
-                "the half-open call went live",
-                5_000,
-                () -> serverEndpoint.stats().get(Counter.CALLS_MADE_LIVE) > live);
+                .putInt(200 << 20);
+        holder.send(new DatagramPacket(b.array(), b.capacity(), server(port)));
+        await("the holding call went live", 5_000, () -> serverEndpoint.stats().get(Counter.CALLS_MADE_LIVE) > live);
     }
 
     @AfterClass
-    public static void closeHalfOpen() {
-        if (halfOpen != null) halfOpen.close();
+    public static void closeHolder() {
+        if (holder != null) holder.close();
     }
 
     private void refusedCallEndsBusy(long deadTimeMillis) throws Exception {

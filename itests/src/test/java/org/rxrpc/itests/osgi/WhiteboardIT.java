@@ -208,6 +208,30 @@ public class WhiteboardIT extends RxOsgiTestSupport {
         }
     }
 
+    /** The transport tries a FAILED service again: once the port is free it listens, with no restart. */
+    @Test(timeout = 60_000)
+    public void aServiceWhosePortWasTakenListensOnceThePortIsFree() throws Exception {
+        endpoints();
+        java.net.DatagramSocket taken = new java.net.DatagramSocket(
+                new java.net.InetSocketAddress(java.net.InetAddress.getByName(LOOPBACK), 0));
+        int port = taken.getLocalPort();
+        Notifiers n = new Notifiers();
+        Recording rec = new Recording(n);
+        try {
+            register(rec, SERVICE_ID, port);
+            register(n.discard, SERVICE_ID, port);
+            awaitState(SERVICE_ID, port, ServiceStatus.State.FAILED);
+            sleep(3000); // a retry or more, still taken
+            assertEquals(ServiceStatus.State.FAILED, status(SERVICE_ID, port).state());
+            assertTrue(rec.listening.isEmpty());
+        } finally {
+            taken.close();
+        }
+        ServiceStatus listening = awaitState(SERVICE_ID, port, ServiceStatus.State.LISTENING);
+        assertEquals(port, listening.boundTo().getPort());
+        assertNotNull("handed over once listening", rec.listening.poll(10, TimeUnit.SECONDS));
+    }
+
     @Test(timeout = 60_000)
     public void aServiceAlreadyListenedOnDirectlyIsReportedAsFailed() throws Exception {
         RxEndpoints endpoints = endpoints();

@@ -46,6 +46,9 @@ import org.osgi.framework.wiring.FrameworkWiring;
  */
 public final class FelixLauncher {
     public static final String PREFIX = "rxrpc runtime: ";
+    /** The file that marks a cache folder as the runtime's own (see {@link #claimCache}). */
+    public static final String CACHE_MARKER = ".rxrpc-runtime-cache";
+
     static final String SCR = "org.apache.felix.scr";
     static final String FILEINSTALL = "org.apache.felix.fileinstall";
     static final String SLF4J_API = "slf4j.api";
@@ -61,8 +64,9 @@ public final class FelixLauncher {
      * @param addBundles more folders whose {@code *.jar} are installed at start, on top of {@code bundles}
      * @param etc folder of {@code .cfg} files; null for none
      * @param deploy folder watched for bundles while the runtime runs (it must exist); null for none
-     * @param cache framework storage, cleaned at start and kept; null for a temporary folder deleted at
-     *     the end
+     * @param cache folder of the framework storage (its {@code felix/} subfolder, cleaned at start) and
+     *     of FileInstall's files, kept; it must be new, empty or one the runtime made before (see
+     *     {@link #claimCache}); null for a temporary folder deleted at the end
      * @param overrides properties to set per PID after the files are read
      * @param stopTimeout how long stopping may take
      */
@@ -146,6 +150,43 @@ public final class FelixLauncher {
         return defaultEtc().resolveSibling("deploy");
     }
 
+    /**
+     * Makes {@code dir} the runtime's cache folder if it may be: a folder that does not exist yet (created),
+     * an empty one, or one the runtime made before (it holds {@value #CACHE_MARKER}). Anything else is
+     * refused: Felix empties its storage at start, and a folder of the user's must never be emptied.
+     *
+     * @return null if the folder is the runtime's now; else why not, in one line
+     */
+    public static String claimCache(Path dir) {
+        Path marker = dir.resolve(CACHE_MARKER);
+        try {
+            if (Files.exists(dir) && !Files.isDirectory(dir)) return dir + " is not a folder";
+            if (Files.isDirectory(dir) && !Files.exists(marker)) {
+                try (Stream<Path> s = Files.list(dir)) {
+                    if (s.findAny().isPresent()) {
+                        return dir + " is not empty and the runtime did not make it (no " + CACHE_MARKER
+                                + " in it): give a new or empty folder";
+                    }
+                }
+            }
+            Files.createDirectories(dir);
+            if (!Files.exists(marker)) {
+                Files.writeString(
+                        marker,
+                        "The rxrpc runtime's cache (framework storage in felix/, emptied at each start). Safe to"
+                                + " delete.\n");
+            }
+            return null;
+        } catch (IOException e) {
+            return "cannot use " + dir + " as the cache folder: " + e;
+        }
+    }
+
+    /** The Gogo shell's bundles ({@code run --shell}, {@code exec}): {@code shell-bundles/} beside the jar. */
+    public static Path defaultShellBundles() {
+        return home().resolve("shell-bundles");
+    }
+
     /** Default bundle folder: {@code bundles/} beside the jar. */
     public static Path defaultBundles() {
         return home().resolve("bundles");
@@ -191,7 +232,8 @@ public final class FelixLauncher {
         Path etc = settings.etc();
         if (settings.cache() != null) {
             cache = settings.cache().toAbsolutePath();
-            Files.createDirectories(cache);
+            String refused = claimCache(cache);
+            if (refused != null) throw new LaunchException(refused);
         } else {
             cache = Files.createTempDirectory("rxrpc-felix-");
             temporaryCache = true;
@@ -266,7 +308,7 @@ public final class FelixLauncher {
 
     private Map<String, String> frameworkProperties(Path etc) {
         Map<String, String> p = new HashMap<>();
-        p.put(Constants.FRAMEWORK_STORAGE, cache.toString());
+        p.put(Constants.FRAMEWORK_STORAGE, cache.resolve("felix").toString());
         p.put(Constants.FRAMEWORK_STORAGE_CLEAN, Constants.FRAMEWORK_STORAGE_CLEAN_ONFIRSTINIT);
         p.put("felix.fileinstall.dir", etc.toAbsolutePath().toString());
         p.put("felix.fileinstall.filter", ".*\\.cfg");
@@ -486,6 +528,26 @@ public final class FelixLauncher {
         synchronized (lock) {
             return stopRequested;
         }
+    }
+
+    /**
+     * After {@link #start}: installs and starts the Gogo shell's bundles of {@code folder} (runtime,
+     * commands, and the console, which reads this terminal; leaving it stops the framework).
+     */
+    public void startShell(Path folder) throws LaunchException {
+        Gogo.install(framework().getBundleContext(), folder, true);
+    }
+
+    /**
+     * After {@link #start}: runs Gogo command lines in one session and prints what each returns.
+     *
+     * @return 0 if every command succeeded, else 1
+     */
+    public int execute(Path folder, List<String> commands, PrintStream commandOut, PrintStream errors)
+            throws LaunchException {
+        BundleContext context = framework().getBundleContext();
+        Gogo.install(context, folder, false);
+        return Gogo.execute(context, commands, commandOut, errors);
     }
 
     /** The framework, once created (null before {@link #start}). */

@@ -1,6 +1,7 @@
 package org.rxrpc.runtime.felix;
 
 import java.io.IOException;
+import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -10,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.rxrpc.api.EndpointOptions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -34,7 +36,7 @@ import picocli.CommandLine.Option;
             ""
         },
         sortOptions = false)
-public final class RunCommand implements Callable<Integer> {
+public class RunCommand implements Callable<Integer> {
     static final String TRANSPORT_PID = "org.rxrpc.transport";
     static final String RXPERF_PID = "org.rxrpc.rxperf";
     static final String CM_PID = "org.rxrpc.cm";
@@ -101,8 +103,10 @@ public final class RunCommand implements Callable<Integer> {
     @Option(
             names = "--cache",
             paramLabel = "DIR",
-            description = "Framework storage, emptied at start and kept (default: a new temporary folder,"
-                    + " deleted at exit, so that runtimes can run side by side).")
+            description = "Cache folder (framework storage, emptied at start, and kept): a new or empty folder, or one"
+                    + " the runtime made before (it holds " + FelixLauncher.CACHE_MARKER + "); any other folder is"
+                    + " refused, never emptied (default: a new temporary folder, deleted at exit, so that runtimes"
+                    + " can run side by side).")
     Path cache;
 
     @Option(
@@ -112,17 +116,71 @@ public final class RunCommand implements Callable<Integer> {
             description = "How long a clean stop may take before the process gives up (default ${DEFAULT-VALUE}).")
     int stopTimeoutSeconds;
 
+    @Option(
+            names = "--shell",
+            description = "Also an interactive Apache Felix Gogo shell on this terminal, once started (the rx:*"
+                    + " commands, lb, help...); leaving it (Ctrl-D or exit) stops the runtime.")
+    boolean shell;
+
+    /** The name in messages: "run", or the subclass's command. */
+    String name() {
+        return "run";
+    }
+
+    /**
+     * Checks every option and makes the launcher, its lines going to {@code out}.
+     *
+     * @return the launcher, or null after printing why the options are refused (exit code 2)
+     */
+    FelixLauncher prepare(PrintStream out) {
+        Integer refused = check();
+        if (refused != null) return null;
+        Path deployDir = (deploy != null ? deploy : FelixLauncher.defaultDeploy()).toAbsolutePath();
+        Path etcDir = etc != null ? etc : FelixLauncher.defaultEtc();
+        if (etc == null && !Files.isDirectory(etcDir)) {
+            out.println(FelixLauncher.PREFIX + "no settings folder " + etcDir + ": defaults only");
+            etcDir = null;
+        }
+        return new FelixLauncher(
+                new FelixLauncher.Settings(
+                        (bundles != null ? bundles : FelixLauncher.defaultBundles()).toAbsolutePath(),
+                        addBundles.stream().map(Path::toAbsolutePath).toList(),
+                        etcDir == null ? null : etcDir.toAbsolutePath(),
+                        deployDir,
+                        cache,
+                        overrides(),
+                        Duration.ofSeconds(stopTimeoutSeconds)),
+                out);
+    }
+
     @Override
     public Integer call() throws InterruptedException {
+        FelixLauncher launcher = prepare(System.out);
+        if (launcher == null) return 2;
+        return runUntilStopped(launcher);
+    }
+
+    /** Null if every option is fine; else prints one line and returns 2. */
+    private Integer check() {
         if (rxperfPort != null && (rxperfPort < 0 || rxperfPort > 65535))
             return usage("--rxperf-port must be 0..65535");
         if (cmPort != null && (cmPort < 0 || cmPort > 65535)) return usage("--cm-port must be 0..65535");
         if (vlPort != null && (vlPort < 0 || vlPort > 65535)) return usage("--vl-port must be 0..65535");
-        if (bind != null && bind.isBlank()) return usage("--bind must not be empty");
+        if (bind != null) {
+            try {
+                EndpointOptions.builder().bindAddress(bind).build();
+            } catch (IllegalArgumentException e) {
+                return usage("--bind: " + e.getMessage());
+            }
+        }
         if (stopTimeoutSeconds < 1) return usage("--stop-timeout must be at least 1");
         if (etc != null && !Files.isDirectory(etc)) return usage("--etc " + etc + " is not a folder");
         for (Path folder : addBundles) {
             if (!Files.isDirectory(folder)) return usage("--add-bundles " + folder + " is not a folder");
+        }
+        if (cache != null) {
+            String refused = FelixLauncher.claimCache(cache.toAbsolutePath());
+            if (refused != null) return usage("--cache " + refused);
         }
         Path deployDir = (deploy != null ? deploy : FelixLauncher.defaultDeploy()).toAbsolutePath();
         if (Files.exists(deployDir) && !Files.isDirectory(deployDir))
@@ -132,23 +190,12 @@ public final class RunCommand implements Callable<Integer> {
         } catch (IOException e) {
             return usage("cannot create the deploy folder " + deployDir + ": " + e);
         }
+        if (shell && !Files.isDirectory(FelixLauncher.defaultShellBundles()))
+            return usage("--shell: no Gogo bundles in " + FelixLauncher.defaultShellBundles() + " (made by the build)");
+        return null;
+    }
 
-        Path etcDir = etc != null ? etc : FelixLauncher.defaultEtc();
-        if (etc == null && !Files.isDirectory(etcDir)) {
-            System.out.println(FelixLauncher.PREFIX + "no settings folder " + etcDir + ": defaults only");
-            etcDir = null;
-        }
-        FelixLauncher launcher = new FelixLauncher(
-                new FelixLauncher.Settings(
-                        (bundles != null ? bundles : FelixLauncher.defaultBundles()).toAbsolutePath(),
-                        addBundles.stream().map(Path::toAbsolutePath).toList(),
-                        etcDir == null ? null : etcDir.toAbsolutePath(),
-                        deployDir,
-                        cache,
-                        overrides(),
-                        Duration.ofSeconds(stopTimeoutSeconds)),
-                System.out);
-
+    private int runUntilStopped(FelixLauncher launcher) throws InterruptedException {
         // Ctrl-C / SIGTERM: stop cleanly, then main returns and the process exits 0. Any other way the JVM
         // shuts down (System.exit, SIGHUP): the hook stops the framework. A second signal: exit at once.
         Thread hook = new Thread(launcher::stop, "rxrpc-runtime-shutdown");
@@ -173,8 +220,10 @@ public final class RunCommand implements Callable<Integer> {
 
         try {
             launcher.start();
+            if (shell) launcher.startShell(FelixLauncher.defaultShellBundles());
         } catch (FelixLauncher.LaunchException e) {
             System.err.println("run: " + e.getMessage());
+            launcher.stop();
             removeHook(hook);
             return 1;
         }
@@ -201,8 +250,8 @@ public final class RunCommand implements Callable<Integer> {
         }
     }
 
-    private static int usage(String message) {
-        System.err.println("run: " + message);
+    private int usage(String message) {
+        System.err.println(name() + ": " + message);
         return 2;
     }
 }

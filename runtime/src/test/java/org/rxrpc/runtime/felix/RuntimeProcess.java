@@ -93,6 +93,22 @@ final class RuntimeProcess implements AutoCloseable {
         }
     }
 
+    /** The runtime's process id (for a JMX client to attach to it, as jconsole does). */
+    long pid() {
+        return process.pid();
+    }
+
+    /** Types a line on the runtime's standard input (its shell reads it). */
+    void type(String line) throws IOException {
+        process.getOutputStream().write((line + "\n").getBytes(StandardCharsets.UTF_8));
+        process.getOutputStream().flush();
+    }
+
+    /** Closes the runtime's standard input (end of file for its shell). */
+    void endInput() throws IOException {
+        process.getOutputStream().close();
+    }
+
     /** Waits for the process to exit by itself; returns its exit code. */
     int awaitExit() throws InterruptedException {
         assertTrue(process.waitFor(STOP_LIMIT.toSeconds(), TimeUnit.SECONDS), "still running:\n" + output());

@@ -26,6 +26,10 @@ public @interface CmConfiguration {
             max = "" + RxEndpoint.MAX_BACKLOG)
     int rxrpc_backlog() default 8;
 
-    @AttributeDefinition(name = "Live-call cap", description = "Calls served at once.", min = "1")
+    @AttributeDefinition(
+            name = "Live-call cap",
+            description = "Calls served at once (1..65536).",
+            min = "1",
+            max = "65536")
     int rxrpc_maxLiveCalls() default 8;
 }

@@ -1,9 +1,11 @@
 package org.rxrpc.rxperf.osgi;
 
+import java.util.Map;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.metatype.annotations.Designate;
+import org.rxrpc.rxperf.Rxperf;
 import org.rxrpc.rxperf.RxperfHandler;
 import org.rxrpc.service.RxCallHandler;
 
@@ -30,10 +32,40 @@ public final class RxperfComponent extends RxperfHandler {
         super(false);
     }
 
+    /**
+     * Takes {@code verify} and the payload limits when all three are good (true or false, whole numbers
+     * from 0); otherwise nothing changes: the serving support refuses such a configuration with one line,
+     * and the running one goes on.
+     */
     @Activate
     @Modified
-    void configure(RxperfConfiguration config) {
-        verify(config.verify());
-        limits(config.maxRequestBytes(), config.maxReplyBytes());
+    void configure(Map<String, Object> properties) {
+        Boolean verify = bool(properties.get("verify"), false);
+        Long request = bytes(properties.get("maxRequestBytes"));
+        Long reply = bytes(properties.get("maxReplyBytes"));
+        if (verify == null || request == null || reply == null) return;
+        verify(verify);
+        limits(request, reply);
+    }
+
+    /** The value as a boolean, the default when absent, null when it is neither true nor false. */
+    private static Boolean bool(Object v, boolean absent) {
+        if (v == null) return absent;
+        String text = v.toString().trim();
+        if (text.equalsIgnoreCase("true") || text.equalsIgnoreCase("false")) return Boolean.parseBoolean(text);
+        return null;
+    }
+
+    /** The value as a byte count from 0, the default when absent, null when it is not one. */
+    private static Long bytes(Object v) {
+        if (v == null) return Rxperf.DEFAULT_MAX_BYTES;
+        try {
+            long n = v instanceof Number
+                    ? ((Number) v).longValue()
+                    : Long.parseLong(v.toString().trim());
+            return n >= 0 ? n : null;
+        } catch (NumberFormatException e) {
+            return null;
+        }
     }
 }

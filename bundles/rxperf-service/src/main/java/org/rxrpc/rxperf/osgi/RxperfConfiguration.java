@@ -26,9 +26,16 @@ public @interface RxperfConfiguration {
 
     @AttributeDefinition(
             name = "Live-call cap",
-            description = "Calls served at once; the worker charges only below it, so a flood meets BUSY.",
-            min = "1")
+            description = "Calls served at once (1..65536); the worker charges only below it, so a flood meets BUSY.",
+            min = "1",
+            max = "65536")
     int rxrpc_maxLiveCalls() default 64;
+
+    @AttributeDefinition(
+            name = "Event loop",
+            description = "Answer small calls on the transport's I/O thread, without a thread hand-off (false:"
+                    + " every call on a handler thread).")
+    boolean rxrpc_eventLoop() default true;
 
     @AttributeDefinition(
             name = "Verify payloads",

@@ -1,8 +1,10 @@
 package org.rxrpc.service.internal;
 
+import java.util.ArrayList;
 import java.util.Dictionary;
 import java.util.HashMap;
 import java.util.Hashtable;
+import java.util.List;
 import java.util.Map;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
@@ -31,19 +33,22 @@ import org.slf4j.LoggerFactory;
 public final class HandlerWhiteboard {
     private static final Logger LOG = LoggerFactory.getLogger(HandlerWhiteboard.class);
 
-    /** One served handler: its host and the notifier registrations. */
+    /** One served handler: its host, the notifier registrations, and the whiteboard properties served. */
     private static final class Served {
         final ServiceHost host;
         final ServiceRegistration<NewCallNotifier> newCall;
         final ServiceRegistration<DiscardNotifier> discard;
+        final Map<String, Object> properties;
 
         Served(
                 ServiceHost host,
                 ServiceRegistration<NewCallNotifier> newCall,
-                ServiceRegistration<DiscardNotifier> discard) {
+                ServiceRegistration<DiscardNotifier> discard,
+                Map<String, Object> properties) {
             this.host = host;
             this.newCall = newCall;
             this.discard = discard;
+            this.properties = properties;
         }
     }
 
@@ -57,18 +62,22 @@ public final class HandlerWhiteboard {
             policy = ReferencePolicy.DYNAMIC,
             updated = "updatedHandler")
     void addHandler(RxCallHandler handler, ServiceReference<RxCallHandler> ref) {
-        HandlerProperties p;
-        try {
-            p = HandlerProperties.of(ref);
-        } catch (IllegalArgumentException e) {
-            LOG.warn("Rx handler {} of bundle {} not served: {}", handler, bundleName(ref.getBundle()), e.getMessage());
+        List<String> problems = problems(ref);
+        if (!problems.isEmpty()) {
+            LOG.warn(
+                    "{}: configuration refused, the Rx handler of bundle {} is not served: {}",
+                    who(ref),
+                    bundleName(ref.getBundle()),
+                    String.join("; ", problems));
             return;
         }
+        HandlerProperties p = HandlerProperties.of(ref);
+        boolean eventLoop = HandlerProperties.eventLoop(ref);
         Bundle bundle = ref.getBundle();
         BundleContext context = bundle == null ? null : bundle.getBundleContext();
         if (context == null) return; // the bundle is going away
         // The threads are named after the bundle, so that an operator sees whose they are.
-        ServiceHost host = new ServiceHost(bundleName(bundle), p.maxLiveCalls(), handler);
+        ServiceHost host = new ServiceHost(bundleName(bundle), p.maxLiveCalls(), handler, eventLoop);
         Dictionary<String, Object> props = new Hashtable<>();
         props.put(RxEndpoints.SERVICE_ID, p.serviceId());
         props.put(RxEndpoints.PORT, p.port());
@@ -84,7 +93,7 @@ public final class HandlerWhiteboard {
                     context.registerService(DiscardNotifier.class, host.discardNotifier(), props);
             ServiceRegistration<NewCallNotifier> newCall =
                     context.registerService(NewCallNotifier.class, host.newCallNotifier(), props);
-            served.put(ref, new Served(host, newCall, discard));
+            served.put(ref, new Served(host, newCall, discard, HandlerSettings.whiteboardProperties(ref)));
         }
         LOG.debug(
                 "Rx handler {} (service {}, port {}) registered for the transport", p.name(), p.serviceId(), p.port());
@@ -98,9 +107,51 @@ public final class HandlerWhiteboard {
         if (s != null) stop(s);
     }
 
+    /**
+     * New properties (a new configuration). With a bad value they are refused with one line and the running
+     * service goes on as it was; with the same whiteboard properties nothing restarts; otherwise the
+     * service restarts with them (it drains, then listens again).
+     */
     void updatedHandler(RxCallHandler handler, ServiceReference<RxCallHandler> ref) {
+        Served current;
+        synchronized (this) {
+            current = served.get(ref);
+        }
+        List<String> problems = problems(ref);
+        if (!problems.isEmpty()) {
+            LOG.warn(
+                    "{}: configuration refused, {}: {}",
+                    who(ref),
+                    current != null ? "the running one is kept" : "the Rx handler is not served",
+                    String.join("; ", problems));
+            return;
+        }
+        if (current != null && current.properties.equals(HandlerSettings.whiteboardProperties(ref))) return;
         removeHandler(handler, ref);
         addHandler(handler, ref);
+    }
+
+    /** Bad values of a handler's properties (one phrase each); unknown keys are warned about here. */
+    private static List<String> problems(ServiceReference<?> ref) {
+        List<String> problems = new ArrayList<>();
+        List<String> unknown = new ArrayList<>();
+        HandlerSettings.check(ref, problems, unknown);
+        try {
+            HandlerProperties.of(ref);
+            HandlerProperties.eventLoop(ref);
+        } catch (IllegalArgumentException e) {
+            problems.add(0, e.getMessage());
+        }
+        for (String key : unknown) {
+            LOG.warn("{}: unknown key '{}' ignored", who(ref), key);
+        }
+        return problems;
+    }
+
+    /** The handler's configuration PID, or its bundle. */
+    private static String who(ServiceReference<?> ref) {
+        String pid = HandlerSettings.pid(ref);
+        return pid != null ? pid : "bundle " + bundleName(ref.getBundle());
     }
 
     @Deactivate

@@ -5,6 +5,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.rxrpc.api.DiscardNotifier;
 import org.rxrpc.api.NewCallNotifier;
 import org.rxrpc.api.RxEndpoint;
@@ -19,10 +22,13 @@ import org.slf4j.LoggerFactory;
  * The transport's whiteboard of services: pairs of notifier services keyed by (port, service id). When
  * a pair is complete the service is listened on and handed to its new-call notifier; when either goes,
  * the service is closed (it drains) and the notifier told. Whatever stops a listen is kept as the
- * service's state, for operators, and logged once.
+ * service's state, for operators, and logged once (WARN). A FAILED service is tried again every
+ * {@link #RETRY_MILLIS} ms while the transport is active, so that it listens as soon as its port is
+ * free; it is also tried again when the transport restarts (a new configuration).
  */
 final class ServiceWhiteboard {
     private static final Logger LOG = LoggerFactory.getLogger(ServiceWhiteboard.class);
+    static final long RETRY_MILLIS = 2000;
 
     /** Opens and closes the shared endpoints of ports for the whiteboard. */
     interface Ports {
@@ -47,6 +53,10 @@ final class ServiceWhiteboard {
         InetSocketAddress boundTo;
         State state = State.WAITING;
         String detail = "";
+        /** A listen for it is under way (on a notifier's thread or the retry thread). */
+        boolean listening;
+        /** Failed listens in a row. */
+        int failures;
 
         Entry(int serviceId, int port) {
             this.serviceId = serviceId;
@@ -63,6 +73,8 @@ final class ServiceWhiteboard {
     private final Map<Long, Entry> entries = new TreeMap<>();
 
     private boolean active;
+    /** Retries FAILED services while active. Guarded by this. */
+    private ScheduledExecutorService retry;
 
     ServiceWhiteboard(Ports ports) {
         this.ports = ports;
@@ -78,15 +90,42 @@ final class ServiceWhiteboard {
         synchronized (this) {
             active = true;
             for (Entry e : entries.values()) if (e.complete()) ready.add(e);
+            retry = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "rxrpc-whiteboard-retry");
+                t.setDaemon(true);
+                return t;
+            });
+            retry.scheduleWithFixedDelay(this::retryFailed, RETRY_MILLIS, RETRY_MILLIS, TimeUnit.MILLISECONDS);
         }
         ready.forEach(this::listen);
+    }
+
+    /** On the retry thread: listens again for every service that failed. */
+    private void retryFailed() {
+        List<Entry> failed = new ArrayList<>();
+        synchronized (this) {
+            if (!active) return;
+            for (Entry e : entries.values()) {
+                if (e.state == State.FAILED && e.complete() && e.service == null) failed.add(e);
+            }
+        }
+        for (Entry e : failed) {
+            try {
+                listen(e);
+            } catch (RuntimeException ex) {
+                LOG.warn("retrying Rx service {} on port {} failed", e.serviceId, e.port, ex);
+            }
+        }
     }
 
     /** The transport is stopping (its endpoints close and take the services with them). */
     void deactivate() {
         List<Entry> told = new ArrayList<>();
+        ScheduledExecutorService stopping;
         synchronized (this) {
             active = false;
+            stopping = retry;
+            retry = null;
             for (Entry e : entries.values()) {
                 if (e.service != null) told.add(e);
             }
@@ -103,6 +142,15 @@ final class ServiceWhiteboard {
                 e.detail = "the transport stopped";
             }
             if (s != null && n != null) tell(n, s);
+        }
+        if (stopping != null) {
+            stopping.shutdownNow();
+            try {
+                if (!stopping.awaitTermination(10, TimeUnit.SECONDS))
+                    LOG.warn("the whiteboard's retry thread did not end");
+            } catch (InterruptedException ex) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
@@ -174,13 +222,15 @@ final class ServiceWhiteboard {
         DiscardNotifier d;
         int backlog;
         synchronized (this) {
-            if (!active || e.service != null || !e.complete()) return;
+            if (!active || e.service != null || !e.complete() || e.listening) return;
+            e.listening = true;
             n = e.newCall;
             d = e.discard;
             backlog = e.backlog > 0 ? e.backlog : ports.defaultBacklog();
         }
         RxService s;
         InetSocketAddress bound;
+        int failedBefore;
         try {
             RxEndpoint endpoint = ports.openShared(e.port);
             s = endpoint.listen(e.serviceId, backlog, n, d);
@@ -188,21 +238,38 @@ final class ServiceWhiteboard {
         } catch (RuntimeException ex) {
             String why = ex.getMessage()
                     + (ex.getCause() != null ? ": " + ex.getCause().getMessage() : "");
+            boolean news;
             synchronized (this) {
+                e.listening = false;
+                news = e.state != State.FAILED || !why.equals(e.detail);
                 e.state = State.FAILED;
                 e.detail = why;
+                e.failures++;
             }
-            LOG.warn("Rx service {} ({}) not listening on port {}: {}", e.serviceId, e.name, e.port, why);
+            if (news) {
+                LOG.warn(
+                        "Rx service {} ({}) not listening on port {}: {} (tried again every {} s)",
+                        e.serviceId,
+                        e.name,
+                        e.port,
+                        why,
+                        RETRY_MILLIS / 1000);
+            } else {
+                LOG.debug("Rx service {} ({}) still not listening on port {}: {}", e.serviceId, e.name, e.port, why);
+            }
             return;
         }
         boolean stale;
         synchronized (this) {
+            e.listening = false;
+            failedBefore = e.failures;
             stale = e.newCall != n || e.discard != d || !active;
             if (!stale) {
                 e.service = s;
                 e.boundTo = bound;
                 e.state = State.LISTENING;
                 e.detail = "";
+                e.failures = 0;
             }
         }
         if (stale) { // a notifier went while we listened: undo
@@ -210,12 +277,13 @@ final class ServiceWhiteboard {
             return;
         }
         LOG.info(
-                "Rx service {} ({}) listening on udp {}:{} (backlog {})",
+                "Rx service {} ({}) listening on udp {}:{} (backlog {}){}",
                 e.serviceId,
                 e.name,
                 bound.getAddress().getHostAddress(),
                 bound.getPort(),
-                backlog);
+                backlog,
+                failedBefore > 0 ? ", after " + failedBefore + " failed tries" : "");
         try {
             n.listening(s);
         } catch (RuntimeException ex) {

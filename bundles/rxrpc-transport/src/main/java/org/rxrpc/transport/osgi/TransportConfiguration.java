@@ -61,8 +61,9 @@ public @interface TransportConfiguration {
 
     @AttributeDefinition(
             name = "Packet buffers",
-            description = "Pooled packet buffers per endpoint (about 1.4 KB each).",
-            min = "64")
+            description = "Pooled packet buffers per endpoint (about 1.4 KB each; 64..16777216).",
+            min = "64",
+            max = "16777216")
     int packetBuffers() default 16384;
 
     @AttributeDefinition(

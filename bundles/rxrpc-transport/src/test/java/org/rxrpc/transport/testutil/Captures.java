@@ -1,11 +1,14 @@
 package org.rxrpc.transport.testutil;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URISyntaxException;
 import java.net.URL;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.zip.GZIPInputStream;
 
 /**
  * The OpenAFS loopback captures copied into {@code src/test/resources/captures/} (see
@@ -20,6 +23,8 @@ public final class Captures {
     public static final String D_CMDEBUG = "D_cmdebug.pcap";
     public static final String E_RXDEBUG = "E_rxdebug.pcap";
     public static final String H_IDLE_CONN_70S = "H_idle_conn_70s.pcap";
+    /** The 1 MiB send (635 datagrams), gzipped: read it with {@link #udpGzipped}. */
+    public static final String F_SEND_1MIB_GZ = "F_send_1MiB.pcap.gz";
 
     private Captures() {}
 
@@ -33,6 +38,15 @@ public final class Captures {
             return Path.of(url.toURI());
         } catch (URISyntaxException e) {
             throw new IllegalStateException(url.toString(), e);
+        }
+    }
+
+    /** The UDP datagrams of a gzipped capture on the test classpath. */
+    public static List<PcapReader.UdpDatagram> udpGzipped(String fileName) {
+        try (InputStream in = new GZIPInputStream(Files.newInputStream(path(fileName)))) {
+            return PcapReader.readUdp(in.readAllBytes());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 
