@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Timeout;
  * The short run of the mutation fuzzer ({@link MutationFuzzer}): 200,000 mutated OpenAFS packets over UDP
  * into a live endpoint serving rxperf while a well-behaved client keeps calling it. A new seed each run
  * (printed, with the report); {@code -Drxrpc.fuzz.seed=N} repeats one. The 10-million-datagram run is
- * {@code MutationFuzzer.main} (README "Fuzzing and soak").
+ * {@code MutationFuzzer.main} (README "Hostile input and floods").
  */
 @Timeout(value = 240, unit = TimeUnit.SECONDS)
 class MutationFuzzTest {

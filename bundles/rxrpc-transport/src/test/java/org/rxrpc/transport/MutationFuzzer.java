@@ -50,10 +50,13 @@ import org.rxrpc.transport.testutil.RawRxSocket;
  * behind and the retained heap did not grow.
  *
  * <p>{@code MutationFuzzTest} runs 200,000 datagrams in the test suite. The long run is this class's
- * {@code main} on the test class path (README "Fuzzing and soak"):
+ * {@code main} on the test class path (README "Hostile input and floods"):
  *
  * <pre>
- * java -cp "$(cat cp.txt):bundles/rxrpc-transport/target/test-classes:bundles/rxrpc-transport/target/classes" \
+ * mvn -B -o -q -pl bundles/rxrpc-transport -am test-compile dependency:build-classpath \
+ *     -Dmdep.outputFile=target/test-cp.txt -Dmdep.includeScope=test
+ * T=bundles/rxrpc-transport/target
+ * taskset -c 1 java -cp "$(cat $T/test-cp.txt):$T/test-classes:$T/classes" \
  *     org.rxrpc.transport.MutationFuzzer --datagrams 10000000 --seed 1
  * </pre>
  */
