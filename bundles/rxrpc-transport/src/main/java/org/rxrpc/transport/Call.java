@@ -34,6 +34,8 @@ final class Call extends IntrusiveMpscQueue.Node implements RxCall {
 
     private static final VarHandle IO_QUEUED;
     private static final VarHandle RELEASED;
+    /** A ring slot taken atomically where the application and the I/O thread may both reach for it. */
+    private static final VarHandle SLOT = MethodHandles.arrayElementVarHandle(PacketBuffer[].class);
 
     static {
         try {
@@ -232,7 +234,7 @@ final class Call extends IntrusiveMpscQueue.Node implements RxCall {
             if (txPartial == null) startPacket();
             if (txPartial.length == Wire.JUMBO_DATA_SIZE) {
                 // Full: it is not the last packet, since more bytes follow.
-                publish(txPartial, txPartialSeq, false);
+                publishPartial(false);
                 startPacket();
             }
             int n = Math.min(left, Wire.JUMBO_DATA_SIZE - txPartial.length);
@@ -245,8 +247,7 @@ final class Call extends IntrusiveMpscQueue.Node implements RxCall {
         if (last) {
             if (txPartial == null) startPacket();
             txLastQueued = true;
-            publish(txPartial, txPartialSeq, true);
-            txPartial = null;
+            publishPartial(true);
         }
     }
 
@@ -256,16 +257,20 @@ final class Call extends IntrusiveMpscQueue.Node implements RxCall {
     }
 
     /**
-     * Waits for ring space, stores the packet, publishes it and pokes the I/O thread. On the I/O thread
+     * Waits for ring space, hands the packet being filled to the transmit ring and pokes the I/O thread.
+     * Until it is in the ring the packet is ours (close() frees it); once there, the I/O thread frees it,
+     * unless it ended the call before it could see the packet: then we take it back. On the I/O thread
      * (an event-loop handler) it cannot wait: a full ring is the caller's error.
      */
-    private void publish(PacketBuffer p, int seq, boolean last) throws InterruptedException {
+    private void publishPartial(boolean last) throws InterruptedException {
+        PacketBuffer p = txPartial;
+        int seq = txPartialSeq;
         while (seq - txHardAck >= RING) {
             throwIfEnded();
             if (endpoint.isIoThread()) {
                 // The message cannot be whole any more: the call ends with an abort, the caller learns why.
                 endpoint.pool.release(p);
-                if (p == txPartial) txPartial = null;
+                txPartial = null;
                 abort(AbortCodes.RX_USER_ABORT);
                 throw new IllegalStateException("send would block on the I/O thread: more than " + (RING - 1)
                         + " packets unacknowledged (the call is aborted); send large replies from another thread");
@@ -276,9 +281,17 @@ final class Call extends IntrusiveMpscQueue.Node implements RxCall {
             if (Thread.interrupted()) throw new InterruptedException();
         }
         throwIfEnded();
-        txRing[seq & RING_MASK] = p;
+        int slot = seq & RING_MASK;
+        txRing[slot] = p;
+        txPartial = null;
         if (last) txLastSeq = seq;
         txQueuedTop = seq;
+        // The I/O thread publishes a call's end before it frees the ring up to txQueuedTop: either it saw
+        // this packet, or we see the end here (or both, and the slot goes to whoever takes it first).
+        if (state.isComplete()) {
+            if (SLOT.compareAndSet(txRing, slot, p, null)) endpoint.pool.release(p);
+            throwIfEnded();
+        }
         requestIo();
     }
 
@@ -447,20 +460,43 @@ final class Call extends IntrusiveMpscQueue.Node implements RxCall {
         // A server whose reply is fully queued is done: the transport finishes the call (final ACK).
         boolean finishing = !client && txLastQueued;
         if (!state.isComplete() && !finishing) abort(AbortCodes.RX_USER_ABORT);
-        // Free what the application will no longer read.
+        // Free what the application will no longer read. Packets the I/O thread delivers from here until
+        // the call ends are freed by it (takeUnread), as it sees the call released.
         if (rxCurrent != null) {
             endpoint.pool.release(rxCurrent);
             rxCurrent = null;
         }
-        for (int seq = rxConsumed + 1; seq - rxDelivered <= 0; seq++) {
-            PacketBuffer p = rxRing[seq & RING_MASK];
-            rxRing[seq & RING_MASK] = null;
-            if (p != null) endpoint.pool.release(p);
-        }
+        takeUnread();
         if (txPartial != null) {
             endpoint.pool.release(txPartial);
             txPartial = null;
         }
+    }
+
+    /**
+     * Frees the delivered packets nobody will read, each slot taken atomically: the closing thread and
+     * the I/O thread ending a released call may both do it. The reader publishes its release before it
+     * reads rxDelivered, and the I/O thread publishes the call's end before it reads the release, so
+     * between them every delivered packet is freed, once.
+     */
+    void takeUnread() {
+        for (int seq = rxConsumed + 1; seq - rxDelivered <= 0; seq++) {
+            PacketBuffer p = (PacketBuffer) SLOT.getAndSet(rxRing, seq & RING_MASK, (PacketBuffer) null);
+            if (p != null) endpoint.pool.release(p);
+        }
+    }
+
+    /** I/O thread, once the call ended: frees the transmit ring up to what the application published. */
+    void takeTransmitRing() {
+        int top = txQueuedTop;
+        for (int seq = txHardAck + 1; seq - top <= 0; seq++) {
+            PacketBuffer p = (PacketBuffer) SLOT.getAndSet(txRing, seq & RING_MASK, (PacketBuffer) null);
+            if (p != null) endpoint.pool.release(p);
+        }
+    }
+
+    boolean isReleased() {
+        return (int) RELEASED.getVolatile(this) != 0;
     }
 
     /**

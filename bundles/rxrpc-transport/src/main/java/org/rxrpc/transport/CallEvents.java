@@ -197,7 +197,7 @@ final class CallEvents implements LiveCalls.Due {
         complete(call, CallState.REMOTELY_ABORTED, code);
     }
 
-    /** Ends a call: frees its channel and transmit buffers, publishes the state, tells the application. */
+    /** Ends a call: frees its channel, publishes the state, frees its buffers, tells the application. */
     void complete(Call call, CallState finalState, int code) {
         if (call.state.isComplete()) return;
         Connection conn = call.conn;
@@ -208,8 +208,6 @@ final class CallEvents implements LiveCalls.Due {
             conn.activeCalls--;
             conn.lastActiveNanos = System.nanoTime();
         }
-        transmitter.releaseAll(call);
-        Receiver.releaseUndelivered(call);
         boolean wasLive = call.onLiveList;
         endpoint.removeLive(call);
         if (wasLive && !call.client && call.listener != null) endpoint.serverCallEnded(call);
@@ -225,6 +223,11 @@ final class CallEvents implements LiveCalls.Due {
         }
         RxLog.callEnded(call, finalState, code);
         call.publishCompletion(finalState, finalState == CallState.SUCCEEDED ? 0 : code);
+        // Buffers only after the end is published: an application thread still sending or closing then
+        // either sees the end or has its packets seen here (Call.publishPartial, Call.takeUnread).
+        transmitter.releaseAll(call);
+        Receiver.releaseUndelivered(call);
+        if (call.isReleased()) call.takeUnread();
         notifyReceiver(call);
     }
 

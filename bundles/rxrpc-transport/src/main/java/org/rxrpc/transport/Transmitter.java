@@ -288,14 +288,9 @@ final class Transmitter {
         call.rtoBackoff = 0;
     }
 
-    /** Releases every transmit buffer of a call that ended. */
+    /** Releases every transmit buffer of a call that ended (its end already published: see Call). */
     void releaseAll(Call call) {
-        int top = call.txQueuedTop;
-        for (int seq = call.txHardAck + 1; seq - top <= 0; seq++) {
-            PacketBuffer p = call.txRing[seq & Call.RING_MASK];
-            call.txRing[seq & Call.RING_MASK] = null;
-            if (p != null) call.endpoint.pool.release(p);
-        }
+        call.takeTransmitRing();
         call.inFlight = 0;
         call.resendPending = 0;
         call.rtoDeadline = 0;
