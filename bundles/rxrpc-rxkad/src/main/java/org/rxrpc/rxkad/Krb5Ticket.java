@@ -44,7 +44,6 @@ public final class Krb5Ticket {
      * Decodes a Kerberos 5 ticket into {@code out} (times are checked by the caller too).
      *
      * @param wholeTicket true for kvno 256 (a {@code Ticket}), false for 213 (an {@code EncryptedData})
-     * @param plain unused scratch, kept for symmetry with {@link DesTicket#decode}
      */
     public static void decode(
             byte[] ticket,
@@ -54,7 +53,6 @@ public final class Krb5Ticket {
             ServerKeyRing keys,
             long nowSeconds,
             boolean rejectDottedNames,
-            byte[] plain,
             TicketContents out)
             throws SecurityFailure {
         out.clear();

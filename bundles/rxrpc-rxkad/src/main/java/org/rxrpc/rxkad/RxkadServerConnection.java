@@ -140,7 +140,6 @@ final class RxkadServerConnection extends RxkadConnection implements ServerConne
                     keys,
                     owner.now(),
                     owner.rejectDottedNames(),
-                    s.plain,
                     ticket);
         } else {
             ServerKey key = keys.des(responseKvno);

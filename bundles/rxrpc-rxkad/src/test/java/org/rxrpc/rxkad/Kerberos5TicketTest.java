@@ -82,7 +82,7 @@ class Kerberos5TicketTest {
         return assertThrows(
                         SecurityFailure.class,
                         () -> Krb5Ticket.decode(
-                                ticket, 0, ticket.length, true, keys, Pair.NOW, true, null, new TicketContents()))
+                                ticket, 0, ticket.length, true, keys, Pair.NOW, true, new TicketContents()))
                 .abortCode();
     }
 
