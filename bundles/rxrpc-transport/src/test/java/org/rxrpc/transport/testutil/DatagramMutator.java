@@ -222,7 +222,7 @@ public final class DatagramMutator {
         }
         byte[] extra = new byte[1 + r.nextInt(64)];
         if (kind < 6) r.nextBytes(extra);
-        return RxArbitraries.concat(d, extra);
+        return RandomRxDatagrams.concat(d, extra);
     }
 
     private byte[] setField(byte[] d, int field, int value) {
@@ -267,7 +267,7 @@ public final class DatagramMutator {
         if (d.length < PacketRules.HEADER) return d;
         byte[] header = Arrays.copyOf(r.nextBoolean() ? d : other, PacketRules.HEADER);
         byte[] body = r.nextBoolean() ? d : other;
-        return RxArbitraries.concat(header, Arrays.copyOfRange(body, PacketRules.HEADER, body.length));
+        return RandomRxDatagrams.concat(header, Arrays.copyOfRange(body, PacketRules.HEADER, body.length));
     }
 
     /**

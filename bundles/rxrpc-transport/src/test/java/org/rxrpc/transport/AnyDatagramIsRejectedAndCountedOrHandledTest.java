@@ -8,14 +8,11 @@ import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.lifecycle.AfterProperty;
-import net.jqwik.api.lifecycle.BeforeProperty;
+import java.util.Random;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 import org.rxrpc.api.Counter;
 import org.rxrpc.api.EndpointOptions;
 import org.rxrpc.api.RxEndpoint;
@@ -23,9 +20,10 @@ import org.rxrpc.api.RxUserService;
 import org.rxrpc.transport.io.UdpAddress;
 import org.rxrpc.transport.testutil.PacketRules;
 import org.rxrpc.transport.testutil.PacketRules.Verdict;
+import org.rxrpc.transport.testutil.RandomRxDatagrams;
 import org.rxrpc.transport.testutil.RawPacket;
 import org.rxrpc.transport.testutil.RawRxSocket;
-import org.rxrpc.transport.testutil.RxArbitraries;
+import org.rxrpc.transport.testutil.SeededTries;
 
 /**
  * Every datagram decoder behind {@link Input#datagram} at once (header, DATA and jumbograms, ACK body
@@ -34,10 +32,11 @@ import org.rxrpc.transport.testutil.RxArbitraries;
  * decoder throws nothing and reads nothing past the datagram, the datagram is counted as received and
  * either rejected and counted, or answered, or routed; and nothing but a valid first DATA packet
  * ({@link PacketRules#validFirstData}) creates call state (a peer, a connection, a live call, a kept
- * first packet).
+ * first packet). Seeded random cases: a new seed each run, printed; {@code -Drxrpc.fuzz.seed=N} repeats one.
  */
-class DatagramDecodingProperties {
+class AnyDatagramIsRejectedAndCountedOrHandledTest {
     static final int SERVICE = 2000;
+    private static long seed;
 
     private Endpoint endpoint;
     private EndpointInternals internals;
@@ -47,7 +46,12 @@ class DatagramDecodingProperties {
     private final java.util.concurrent.atomic.AtomicInteger freshEpoch =
             new java.util.concurrent.atomic.AtomicInteger();
 
-    @BeforeProperty
+    @BeforeAll
+    static void seed() {
+        seed = SeededTries.seed("datagram decoding properties");
+    }
+
+    @BeforeEach
     void open() throws Exception {
         endpoint =
                 (Endpoint) new RxTransportImpl().open(EndpointOptions.defaults().withBind("127.0.0.1", 0));
@@ -58,7 +62,7 @@ class DatagramDecodingProperties {
         from.set((InetSocketAddress) sink.getLocalSocketAddress());
     }
 
-    @AfterProperty
+    @AfterEach
     void close() {
         if (service != null) service.close();
         if (endpoint != null) endpoint.close();
@@ -66,14 +70,14 @@ class DatagramDecodingProperties {
         assertFalse(internals.ioThread().isAlive(), "the I/O thread ended with its endpoint");
     }
 
-    @Property(tries = 2000)
-    void anyByteStringIsRejectedAndCountedOrHandledNeverAnException(@ForAll("byteStrings") byte[] datagram) {
-        check(datagram);
+    @Test
+    void anyByteStringIsRejectedAndCountedOrHandledNeverAnException() {
+        SeededTries.run(seed, 1, 2000, r -> check(RandomRxDatagrams.bytes(r, 6000)));
     }
 
-    @Property(tries = 3000)
-    void anyRxShapedDatagramIsRejectedAndCountedOrHandledNeverAnException(@ForAll("datagrams") byte[] datagram) {
-        check(datagram);
+    @Test
+    void anyRxShapedDatagramIsRejectedAndCountedOrHandledNeverAnException() {
+        SeededTries.run(seed, 2, 3000, r -> check(RandomRxDatagrams.datagram(r, SERVICE)));
     }
 
     /**
@@ -81,19 +85,21 @@ class DatagramDecodingProperties {
      * server end, another type, service 0 or unknown, a security class, call 0, a broken jumbogram): only
      * the first makes a call.
      */
-    @Property(tries = 1500)
-    void onlyAValidFirstDataPacketCreatesCallState(@ForAll("nearMisses") byte[] nearMiss) {
-        // A connection never seen before (a known one would have this call already, or a later one).
-        byte[] datagram = nearMiss.clone();
-        ByteBuffer.wrap(datagram).putInt(0, 0x80000000 | freshEpoch.incrementAndGet());
-        EndpointInternals.Effect e = check(datagram);
-        if (PacketRules.validFirstData(datagram, SERVICE)) {
-            assertTrue(
-                    e.delta(Counter.CALLS_MADE_LIVE) == 1
-                            || e.delta(Counter.CALLS_DEFERRED) == 1
-                            || e.delta(Counter.BUSY_SENT) == 1,
-                    "a valid first packet makes a call, or is kept or answered BUSY: " + e.moved());
-        }
+    @Test
+    void onlyAValidFirstDataPacketCreatesCallState() {
+        SeededTries.run(seed, 3, 1500, r -> {
+            // A connection never seen before (a known one would have this call already, or a later one).
+            byte[] datagram = nearMiss(r);
+            ByteBuffer.wrap(datagram).putInt(0, 0x80000000 | freshEpoch.incrementAndGet());
+            EndpointInternals.Effect e = check(datagram);
+            if (PacketRules.validFirstData(datagram, SERVICE)) {
+                assertTrue(
+                        e.delta(Counter.CALLS_MADE_LIVE) == 1
+                                || e.delta(Counter.CALLS_DEFERRED) == 1
+                                || e.delta(Counter.BUSY_SENT) == 1,
+                        "a valid first packet makes a call, or is kept or answered BUSY: " + e.moved());
+            }
+        });
     }
 
     /** The contract for one datagram; returns its effect. */
@@ -147,28 +153,15 @@ class DatagramDecodingProperties {
                 + p.toString().replaceFirst("body=.*", "body=" + body + (p.body().length > 48 ? "..." : "") + "]");
     }
 
-    @Provide
-    Arbitrary<byte[]> byteStrings() {
-        return RxArbitraries.bytes(6000);
-    }
-
-    @Provide
-    Arbitrary<byte[]> datagrams() {
-        return RxArbitraries.datagram(SERVICE);
-    }
-
-    @Provide
-    Arbitrary<byte[]> nearMisses() {
-        Arbitrary<byte[]> valid = Combinators.combine(
-                        RxArbitraries.word(),
-                        RxArbitraries.word(),
-                        Arbitraries.integers().between(1, 1000),
-                        RxArbitraries.payload(),
-                        Arbitraries.of(0x01, 0x05, 0x03, 0x07, 0x0d))
-                .as((epoch, cid, call, payload, flags) ->
-                        RawRxSocket.data(epoch, cid, call, 1, 1, flags, 0, 0, 0, SERVICE, payload));
-        return Combinators.combine(valid, Arbitraries.integers().between(0, 13), RxArbitraries.word())
-                .as(DatagramDecodingProperties::spoil);
+    /** A valid first DATA packet, or one {@link #spoil spoiled}. */
+    private static byte[] nearMiss(Random r) {
+        int epoch = RandomRxDatagrams.word(r);
+        int cid = RandomRxDatagrams.word(r);
+        int call = RandomRxDatagrams.between(r, 1, 1000);
+        byte[] payload = RandomRxDatagrams.payload(r);
+        int flags = RandomRxDatagrams.oneOf(r, 0x01, 0x05, 0x03, 0x07, 0x0d);
+        byte[] valid = RawRxSocket.data(epoch, cid, call, 1, 1, flags, 0, 0, 0, SERVICE, payload);
+        return spoil(valid, RandomRxDatagrams.between(r, 0, 13), RandomRxDatagrams.word(r));
     }
 
     /** The valid first packet {@code d}, or spoiled in one respect chosen by {@code how}. */

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.rxrpc.transport.testutil.RandomRxDatagrams.between;
+import static org.rxrpc.transport.testutil.RandomRxDatagrams.bytesBetween;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
@@ -15,15 +17,10 @@ import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.constraints.IntRange;
-import net.jqwik.api.constraints.Size;
-import net.jqwik.api.lifecycle.AfterProperty;
-import net.jqwik.api.lifecycle.BeforeProperty;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 import org.rxrpc.api.CallState;
 import org.rxrpc.api.Counter;
 import org.rxrpc.api.EndpointOptions;
@@ -32,18 +29,21 @@ import org.rxrpc.api.RxEndpoint;
 import org.rxrpc.api.RxUserService;
 import org.rxrpc.transport.io.UdpAddress;
 import org.rxrpc.transport.testutil.Jumbograms;
+import org.rxrpc.transport.testutil.RandomRxDatagrams;
 import org.rxrpc.transport.testutil.RawPacket;
 import org.rxrpc.transport.testutil.RawRxSocket;
-import org.rxrpc.transport.testutil.RxArbitraries;
+import org.rxrpc.transport.testutil.SeededTries;
 
 /**
  * The decoders of the packets of a live call, on a real endpoint (its I/O thread runs the real
  * {@link Input}; the test plays the client with raw datagrams): DATA and jumbograms round-trip a message
  * exactly whatever the cut and the order, and a malformed one changes nothing; an ABORT ends the call
  * with its code, a short one changes nothing; BUSY and any ACK (random fields, soft-ACK array, trailer)
- * never break a call that is then finished properly.
+ * never break a call that is then finished properly. Seeded random cases: a new seed each run, printed;
+ * {@code -Drxrpc.fuzz.seed=N} repeats one.
  */
-class CallPacketProperties {
+class LiveCallPacketsAreDecodedOrChangeNothingTest {
+    private static long seed;
     static final int SERVICE = 2001;
     static final int CID = 0x1234_5600;
     /** Data bytes of every packet of a jumbogram but its last. */
@@ -58,7 +58,12 @@ class CallPacketProperties {
     private final AtomicInteger userIds = new AtomicInteger();
     private int serial;
 
-    @BeforeProperty
+    @BeforeAll
+    static void seed() {
+        seed = SeededTries.seed("live call packet properties");
+    }
+
+    @BeforeEach
     void open() throws Exception {
         endpoint =
                 (Endpoint) new RxTransportImpl().open(EndpointOptions.defaults().withBind("127.0.0.1", 0));
@@ -68,7 +73,7 @@ class CallPacketProperties {
         from.set(client.address());
     }
 
-    @AfterProperty
+    @AfterEach
     void close() {
         if (service != null) service.close();
         if (endpoint != null) endpoint.close();
@@ -81,23 +86,25 @@ class CallPacketProperties {
      * A message cut into 1412-byte packets, grouped into jumbograms of 1..4, sent first datagram first
      * and the rest in any order with duplicates, reaches the service exactly.
      */
-    @Property(tries = 300)
-    void aMessageInJumbogramsInAnyOrderArrivesExactly(
-            @ForAll @IntRange(max = 24 * 1412) int length,
-            @ForAll @Size(min = 24, max = 24) List<@IntRange(min = 1, max = 4) Integer> groups,
-            @ForAll Random random)
-            throws Exception {
-        byte[] message = new byte[length];
-        random.nextBytes(message);
-        int epoch = freshEpoch();
-        List<byte[]> datagrams = cut(epoch, 1, message, groups, random);
-        RxCall call = start(datagrams.get(0));
-        List<byte[]> rest = new ArrayList<>(datagrams.subList(1, datagrams.size()));
-        for (int i = 0, n = rest.size(); i < n; i++) if (random.nextInt(4) == 0) rest.add(rest.get(i)); // duplicates
-        Collections.shuffle(rest, random);
-        for (byte[] d : rest) internals.deliver(d, from);
-        assertArrayEquals(message, call.receiveMessage(length + 1, 5, TimeUnit.SECONDS));
-        call.close();
+    @Test
+    void aMessageInJumbogramsInAnyOrderArrivesExactly() {
+        SeededTries.run(seed, 1, 300, random -> {
+            int length = between(random, 0, 24 * PACKET);
+            List<Integer> groups = new ArrayList<>();
+            for (int i = 0; i < 24; i++) groups.add(between(random, 1, 4));
+            byte[] message = new byte[length];
+            random.nextBytes(message);
+            int epoch = freshEpoch();
+            List<byte[]> datagrams = cut(epoch, 1, message, groups, random);
+            RxCall call = start(datagrams.get(0));
+            List<byte[]> rest = new ArrayList<>(datagrams.subList(1, datagrams.size()));
+            for (int i = 0, n = rest.size(); i < n; i++)
+                if (random.nextInt(4) == 0) rest.add(rest.get(i)); // duplicates
+            Collections.shuffle(rest, random);
+            for (byte[] d : rest) internals.deliver(d, from);
+            assertArrayEquals(message, call.receiveMessage(length + 1, 5, TimeUnit.SECONDS));
+            call.close();
+        });
     }
 
     /**
@@ -105,70 +112,77 @@ class CallPacketProperties {
      * together, seqs wrapping through 0, seq 0) sent into a live call is counted as a drop, and the
      * message then completed properly arrives exactly: the bad datagram delivered nothing.
      */
-    @Property(tries = 300)
-    void aMalformedDataDatagramChangesNothingInALiveCall(
-            @ForAll @IntRange(min = 1, max = 4) int how,
-            @ForAll @IntRange(min = 2, max = 4) int subPackets,
-            @ForAll Random random)
-            throws Exception {
-        byte[] message = new byte[3 * PACKET + 100];
-        random.nextBytes(message);
-        int epoch = freshEpoch();
-        List<byte[]> datagrams = cut(epoch, 1, message, List.of(1, 1, 1, 1), random);
-        RxCall call = start(datagrams.get(0));
-        byte[] bad = jumbogram(epoch, 1, 2, garbage(subPackets, random), false);
-        ByteBuffer b = ByteBuffer.wrap(bad);
-        switch (how) {
-            case 1: // the second-last sub-packet loses bytes, so a JUMBO-flagged one is short
-                bad = Arrays.copyOf(bad, bad.length - PACKET - 4 - 1 - random.nextInt(PACKET));
-                break;
-            case 2: // the first sub-packet flagged JUMBO and LAST
-                bad[21] |= RawPacket.FLAG_LAST_PACKET;
-                break;
-            case 3: // seqs wrapping through 0
-                b.putInt(12, -1 - random.nextInt(subPackets - 1));
-                break;
-            default:
-                b.putInt(12, 0);
-                break;
-        }
-        EndpointInternals.Effect e = internals.deliver(bad, from);
-        assertEquals(1, e.drops(), "counted as a drop: " + e.moved());
-        assertEquals(0, e.delta(Counter.DATA_PACKETS_RECEIVED), "no sub-packet taken: " + e.moved());
-        for (byte[] d : datagrams.subList(1, datagrams.size())) internals.deliver(d, from);
-        assertArrayEquals(message, call.receiveMessage(message.length + 1, 5, TimeUnit.SECONDS));
-        call.close();
+    @Test
+    void aMalformedDataDatagramChangesNothingInALiveCall() {
+        SeededTries.run(seed, 2, 300, random -> {
+            int how = between(random, 1, 4);
+            int subPackets = between(random, 2, 4);
+            byte[] message = new byte[3 * PACKET + 100];
+            random.nextBytes(message);
+            int epoch = freshEpoch();
+            List<byte[]> datagrams = cut(epoch, 1, message, List.of(1, 1, 1, 1), random);
+            RxCall call = start(datagrams.get(0));
+            byte[] bad = jumbogram(epoch, 1, 2, garbage(subPackets, random), false);
+            ByteBuffer b = ByteBuffer.wrap(bad);
+            switch (how) {
+                case 1: // the second-last sub-packet loses bytes, so a JUMBO-flagged one is short
+                    bad = Arrays.copyOf(bad, bad.length - PACKET - 4 - 1 - random.nextInt(PACKET));
+                    break;
+                case 2: // the first sub-packet flagged JUMBO and LAST
+                    bad[21] |= RawPacket.FLAG_LAST_PACKET;
+                    break;
+                case 3: // seqs wrapping through 0
+                    b.putInt(12, -1 - random.nextInt(subPackets - 1));
+                    break;
+                default:
+                    b.putInt(12, 0);
+                    break;
+            }
+            EndpointInternals.Effect e = internals.deliver(bad, from);
+            assertEquals(1, e.drops(), "counted as a drop: " + e.moved());
+            assertEquals(0, e.delta(Counter.DATA_PACKETS_RECEIVED), "no sub-packet taken: " + e.moved());
+            for (byte[] d : datagrams.subList(1, datagrams.size())) internals.deliver(d, from);
+            assertArrayEquals(message, call.receiveMessage(message.length + 1, 5, TimeUnit.SECONDS));
+            call.close();
+        });
     }
 
     // ---- ABORT ----
 
     /** An ABORT with any code (and anything after it) ends the live call with that code. */
-    @Property(tries = 300)
-    void anAbortEndsTheLiveCallWithItsCode(@ForAll int code, @ForAll @Size(max = 8) byte[] after) throws Exception {
-        int epoch = freshEpoch();
-        RxCall call = start(data(epoch, 1, 1, 0, new byte[10]));
-        byte[] abort = RawRxSocket.packet(header(epoch, 1, RawPacket.TYPE_ABORT, 0), RawRxSocket.abortBody(code));
-        internals.deliver(RxArbitraries.concat(abort, after), from);
-        assertTrue(call.awaitCompletion(5, TimeUnit.SECONDS));
-        assertEquals(CallState.REMOTELY_ABORTED, call.state());
-        assertEquals(code, call.abortCode());
-        call.close();
+    @Test
+    void anAbortEndsTheLiveCallWithItsCode() {
+        SeededTries.run(seed, 3, 300, random -> {
+            int code = random.nextInt();
+            byte[] after = bytesBetween(random, 0, 8);
+            int epoch = freshEpoch();
+            RxCall call = start(data(epoch, 1, 1, 0, new byte[10]));
+            byte[] abort = RawRxSocket.packet(header(epoch, 1, RawPacket.TYPE_ABORT, 0), RawRxSocket.abortBody(code));
+            internals.deliver(RandomRxDatagrams.concat(abort, after), from);
+            assertTrue(call.awaitCompletion(5, TimeUnit.SECONDS));
+            assertEquals(CallState.REMOTELY_ABORTED, call.state());
+            assertEquals(code, call.abortCode());
+            call.close();
+        });
     }
 
     /** An ABORT too short for its code is counted as a drop and leaves the call as it was. */
-    @Property(tries = 200)
-    void aShortAbortChangesNothing(@ForAll @Size(max = 3) byte[] body, @ForAll Random random) throws Exception {
-        int epoch = freshEpoch();
-        byte[] message = new byte[50];
-        random.nextBytes(message);
-        RxCall call = start(data(epoch, 1, 1, 0, Arrays.copyOf(message, 20)));
-        EndpointInternals.Effect e =
-                internals.deliver(RawRxSocket.packet(header(epoch, 1, RawPacket.TYPE_ABORT, 0), body), from);
-        assertEquals(1, e.drops(), e.moved());
-        assertEquals(CallState.SERVER_RECEIVING_REQUEST, call.state());
-        internals.deliver(data(epoch, 1, 2, RawPacket.FLAG_LAST_PACKET, Arrays.copyOfRange(message, 20, 50)), from);
-        assertArrayEquals(message, call.receiveMessage(100, 5, TimeUnit.SECONDS));
-        call.close();
+    @Test
+    void aShortAbortChangesNothing() {
+        SeededTries.run(seed, 4, 200, random -> {
+            byte[] body = bytesBetween(random, 0, 3);
+            int epoch = freshEpoch();
+            byte[] message = new byte[50];
+            random.nextBytes(message);
+            RxCall call = start(data(epoch, 1, 1, 0, Arrays.copyOf(message, 20)));
+            EndpointInternals.Effect e =
+                    internals.deliver(RawRxSocket.packet(header(epoch, 1, RawPacket.TYPE_ABORT, 0), body), from);
+            assertEquals(1, e.drops(), e.moved());
+            assertEquals(CallState.SERVER_RECEIVING_REQUEST, call.state());
+            internals.deliver(data(epoch, 1, 2, RawPacket.FLAG_LAST_PACKET, Arrays.copyOfRange(message, 20, 50)), from);
+            assertArrayEquals(message, call.receiveMessage(100, 5, TimeUnit.SECONDS));
+            call.close();
+        });
     }
 
     // ---- BUSY and ACK ----
@@ -178,46 +192,50 @@ class CallPacketProperties {
      * anywhere) into a call sending its reply: nothing throws, each is counted, and a proper final ACK
      * then ends the call SUCCEEDED (or one of the random ACKs already did, legitimately).
      */
-    @Property(tries = 200)
-    void anyAckOrBusyIntoACallSendingItsReplyLeavesItToFinishProperly(
-            @ForAll("ackBodies") List<byte[]> acks, @ForAll @IntRange(max = 3) int busies, @ForAll Random random)
-            throws Exception {
-        int epoch = freshEpoch();
-        RxCall call = start(data(epoch, 1, 1, RawPacket.FLAG_LAST_PACKET, new byte[8]));
-        assertEquals(8, call.receiveMessage(100, 5, TimeUnit.SECONDS).length);
-        byte[] reply = new byte[3 * PACKET];
-        random.nextBytes(reply);
-        call.send(reply, 0, reply.length, true);
-        ByteArrayOutputStream got = new ByteArrayOutputStream();
-        int lastSeq = receiveReply(got, 3);
-        for (int i = 0; i < busies; i++) {
-            EndpointInternals.Effect e =
-                    internals.deliver(header(epoch, 1, RawPacket.TYPE_BUSY, RawPacket.FLAG_CLIENT_INITIATED), from);
-            assertEquals(1, e.delta(Counter.BUSY_RECEIVED), e.moved());
-        }
-        for (byte[] body : acks) {
-            byte[] ack = RawRxSocket.packet(
-                    header(epoch, 1, RawPacket.TYPE_ACK, RawPacket.FLAG_CLIENT_INITIATED | random.nextInt(4) * 2),
-                    body);
-            EndpointInternals.Effect e = internals.deliver(ack, from);
-            assertTrue(e.counted(), e.moved());
-        }
-        byte[] finalAck = RawRxSocket.packet(
-                header(epoch, 1, RawPacket.TYPE_ACK, RawPacket.FLAG_CLIENT_INITIATED),
-                RawRxSocket.ackBody(lastSeq + 1, lastSeq, 0, RawPacket.ACK_DELAY, new byte[0], 5692, 1444, 32, 4));
-        internals.deliver(finalAck, from);
-        assertTrue(call.awaitCompletion(5, TimeUnit.SECONDS), "the call ends: " + call.state());
-        assertEquals(CallState.SUCCEEDED, call.state());
-        assertArrayEquals(reply, Arrays.copyOf(got.toByteArray(), reply.length), "the reply went out exactly");
-        call.close();
-        drain();
+    @Test
+    void anyAckOrBusyIntoACallSendingItsReplyLeavesItToFinishProperly() {
+        SeededTries.run(seed, 5, 200, random -> {
+            List<byte[]> acks = ackBodies(random);
+            int busies = between(random, 0, 3);
+            int epoch = freshEpoch();
+            RxCall call = start(data(epoch, 1, 1, RawPacket.FLAG_LAST_PACKET, new byte[8]));
+            assertEquals(8, call.receiveMessage(100, 5, TimeUnit.SECONDS).length);
+            byte[] reply = new byte[3 * PACKET];
+            random.nextBytes(reply);
+            call.send(reply, 0, reply.length, true);
+            ByteArrayOutputStream got = new ByteArrayOutputStream();
+            int lastSeq = receiveReply(got, 3);
+            for (int i = 0; i < busies; i++) {
+                EndpointInternals.Effect e =
+                        internals.deliver(header(epoch, 1, RawPacket.TYPE_BUSY, RawPacket.FLAG_CLIENT_INITIATED), from);
+                assertEquals(1, e.delta(Counter.BUSY_RECEIVED), e.moved());
+            }
+            for (byte[] body : acks) {
+                byte[] ack = RawRxSocket.packet(
+                        header(epoch, 1, RawPacket.TYPE_ACK, RawPacket.FLAG_CLIENT_INITIATED | random.nextInt(4) * 2),
+                        body);
+                EndpointInternals.Effect e = internals.deliver(ack, from);
+                assertTrue(e.counted(), e.moved());
+            }
+            byte[] finalAck = RawRxSocket.packet(
+                    header(epoch, 1, RawPacket.TYPE_ACK, RawPacket.FLAG_CLIENT_INITIATED),
+                    RawRxSocket.ackBody(lastSeq + 1, lastSeq, 0, RawPacket.ACK_DELAY, new byte[0], 5692, 1444, 32, 4));
+            internals.deliver(finalAck, from);
+            assertTrue(call.awaitCompletion(5, TimeUnit.SECONDS), "the call ends: " + call.state());
+            assertEquals(CallState.SUCCEEDED, call.state());
+            assertArrayEquals(reply, Arrays.copyOf(got.toByteArray(), reply.length), "the reply went out exactly");
+            call.close();
+            drain();
+        });
     }
 
-    @Provide
-    Arbitrary<List<byte[]>> ackBodies() {
-        return Arbitraries.oneOf(RxArbitraries.ackBody(), RxArbitraries.bytes(80))
-                .list()
-                .ofMaxSize(6);
+    /** Up to 6 ACK bodies, each well-formed (maybe cut) or any bytes. */
+    private static List<byte[]> ackBodies(Random random) {
+        List<byte[]> acks = new ArrayList<>();
+        for (int i = between(random, 0, 6); i > 0; i--) {
+            acks.add(random.nextBoolean() ? RandomRxDatagrams.ackBody(random) : RandomRxDatagrams.bytes(random, 80));
+        }
+        return acks;
     }
 
     // ---- helpers ----
