@@ -85,12 +85,16 @@ public class OperatorSideIT extends RxOsgiTestSupport {
     public void theRxCommandsReportTheServiceItsEndpointAndItsPeers() throws Exception {
         try (RxEndpoint client = openClient()) {
             rpc(client, port, 10, 10, CallOptions.DEFAULT.withHardTimeoutMillis(20_000));
+            // The server's call lives until the client's final ACK, which may follow the reply by a moment.
+            String expected = "(?s).*\\n147 +rxperf +LISTENING +127\\.0\\.0\\.1:" + port + " +\\d+/8 +0 +0 +0.*";
             String services = command("services");
+            for (long end = System.nanoTime() + 5_000_000_000L;
+                    !services.matches(expected) && System.nanoTime() < end;
+                    services = command("services")) {
+                sleep(50);
+            }
             assertTrue(services, services.startsWith("SERVICE  NAME"));
-            assertTrue(
-                    services,
-                    services.matches(
-                            "(?s).*\\n147 +rxperf +LISTENING +127\\.0\\.0\\.1:" + port + " +\\d+/8 +0 +0 +0.*"));
+            assertTrue(services, services.matches(expected));
             String endpoints = command("endpoints");
             assertTrue(endpoints, endpoints.contains("127.0.0.1:" + port + "  "));
             String peers = command("peers", Integer.toString(port));
