@@ -8,10 +8,22 @@ import org.osgi.annotation.versioning.ConsumerType;
 /**
  * A Java cache manager behind the RXAFSCB service: supplies what cmdebug asks for and receives callback
  * breaks and init-callback-state events from file servers. Every method has a default answering valid
- * empty data. Methods are called on the service's handler threads, possibly several at once.
+ * empty data. Methods are called on the service's handler threads, possibly several at once, or, for a
+ * cache manager that {@linkplain #answersWithoutBlocking() answers without blocking}, on the transport's
+ * I/O thread.
  */
 @ConsumerType
 public interface CacheManager {
+    /**
+     * True if every method returns at once, never waiting for a lock held long, a disk or the network: the
+     * service then answers on the transport's I/O thread (no hand-off to a handler thread and back, the
+     * largest cost of a small call). A method taking over a millisecond there delays every call of the
+     * endpoint, and is counted and logged. Default false: handler threads.
+     */
+    default boolean answersWithoutBlocking() {
+        return false;
+    }
+
     /** Global locks, in GetLock index order. */
     default List<CmLock> locks() {
         return List.of();

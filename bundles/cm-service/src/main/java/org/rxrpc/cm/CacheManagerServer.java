@@ -1,22 +1,29 @@
 package org.rxrpc.cm;
 
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.UUID;
 import org.rxrpc.api.RxCall;
 import org.rxrpc.api.RxEndpoint;
 import org.rxrpc.cm.rxafscb.RxafscbDispatcher;
-import org.rxrpc.service.RxCallHandler;
+import org.rxrpc.service.RxEventLoopHandler;
 import org.rxrpc.service.ServiceHost;
 
 /**
  * The AFS cache-manager callback service (RXAFSCB, service 1) as a call handler: the dispatcher generated
  * from rxafscb.xg reads the opcode and the arguments, and its procedures ({@link RxafscbProcedures}) ask
  * the {@link CacheManager} (or answer valid empty data without one). Serve it with {@link #serve} or publish it on the whiteboard (the cm bundle
- * does).
+ * does). With a cache manager that {@linkplain CacheManager#answersWithoutBlocking() answers without
+ * blocking} (and with none) calls are served on the transport's I/O thread as an {@link RxEventLoopHandler}.
  */
-public class CacheManagerServer implements RxCallHandler {
+public class CacheManagerServer implements RxEventLoopHandler {
     private static final Duration READ_WAIT = Duration.ofSeconds(60);
-    private static final CacheManager EMPTY = new CacheManager() {};
+    private static final CacheManager EMPTY = new CacheManager() {
+        @Override
+        public boolean answersWithoutBlocking() {
+            return true;
+        }
+    };
 
     private volatile CacheManager cacheManager;
     private final UUID ownUuid = UUID.randomUUID();
@@ -42,6 +49,14 @@ public class CacheManagerServer implements RxCallHandler {
     @Override
     public void handle(RxCall call) {
         dispatcher.dispatch(call);
+    }
+
+    /** On the I/O thread: served there when the cache manager answers without blocking, else handed off. */
+    @Override
+    public boolean onRequest(RxCall call, ByteBuffer request) {
+        if (!cm().answersWithoutBlocking()) return false;
+        dispatcher.dispatchGathered(call, request);
+        return true;
     }
 
     /** Drops {@code cm} if it is the current cache manager (a whiteboard unbind). */

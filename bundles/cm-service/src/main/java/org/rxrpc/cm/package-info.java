@@ -4,5 +4,5 @@
  * {@link org.rxrpc.cm.CacheManager} supplies the data and receives callback breaks.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.0.0")
+@org.osgi.annotation.versioning.Version("1.1.0")
 package org.rxrpc.cm;

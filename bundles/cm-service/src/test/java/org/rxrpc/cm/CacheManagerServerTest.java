@@ -33,12 +33,28 @@ class CacheManagerServerTest {
     void setUp() {
         serverEndpoint = new RxTransportImpl().open(EndpointOptions.defaults().withBind("127.0.0.1", 0));
         clientEndpoint = new RxTransportImpl().open(EndpointOptions.defaults().withBind("127.0.0.1", 0));
-        cm = new TestCacheManager();
+        cm = new TestCacheManager(onTheEventLoop());
         server = new CacheManagerServer(cm);
         host = org.rxrpc.service.ServiceHost.serve(serverEndpoint, Rxafscb.SERVICE_ID, 4, 4, "rxafscb-worker", server);
         client = new RxafscbClient(
                 clientEndpoint,
                 new InetSocketAddress("127.0.0.1", serverEndpoint.localAddress().getPort()));
+    }
+
+    /** Whether the cache manager lets the service answer on the I/O thread (a subclass says yes). */
+    boolean onTheEventLoop() {
+        return false;
+    }
+
+    @Test
+    void everyCallIsServedWhereTheCacheManagerAllows() throws Exception {
+        for (int i = 0; i < 20; i++)
+            assertEquals(0, client.call(Rxafscb.OP_PROBE).ok().remaining());
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (host.callsServed() < 20 && System.nanoTime() < deadline)
+            Thread.sleep(5); // a handler ends after its reply
+        assertEquals(20, host.callsServed());
+        assertEquals(onTheEventLoop() ? 20 : 0, host.callsServedInline());
     }
 
     @AfterEach

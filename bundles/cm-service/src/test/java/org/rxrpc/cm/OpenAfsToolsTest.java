@@ -38,7 +38,7 @@ class OpenAfsToolsTest {
     @BeforeEach
     void setUp() {
         endpoint = new RxTransportImpl().open(EndpointOptions.defaults().withBind("127.0.0.1", 0));
-        server = new CacheManagerServer(new TestCacheManager());
+        server = new CacheManagerServer(new TestCacheManager(true)); // the real tools meet the event-loop path
         host = org.rxrpc.service.ServiceHost.serve(endpoint, Rxafscb.SERVICE_ID, 4, 4, "rxafscb-worker", server);
     }
 

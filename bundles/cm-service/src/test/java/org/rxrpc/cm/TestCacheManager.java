@@ -10,6 +10,22 @@ import java.util.concurrent.LinkedBlockingQueue;
 
 /** A cache manager with recognisable data; records the events it receives. */
 final class TestCacheManager implements CacheManager {
+    private final boolean answersWithoutBlocking;
+
+    /** @param answersWithoutBlocking whether the service may ask it on the I/O thread */
+    TestCacheManager(boolean answersWithoutBlocking) {
+        this.answersWithoutBlocking = answersWithoutBlocking;
+    }
+
+    TestCacheManager() {
+        this(false);
+    }
+
+    @Override
+    public boolean answersWithoutBlocking() {
+        return answersWithoutBlocking;
+    }
+
     static final UUID UUID_ = UUID.fromString("8a3c1f2e-1234-4bcd-8e9f-a1b2c3d4e5f6");
     static final CacheEntry ENTRY_LOCKED = new CacheEntry(
             0x1000,

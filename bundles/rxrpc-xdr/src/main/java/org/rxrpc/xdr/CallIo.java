@@ -21,6 +21,7 @@ final class CallIo implements XdrEncoder.Sink, XdrDecoder.Source {
     private RxCall call;
     private long timeoutNanos;
     private boolean client;
+    private ByteBuffer gathered;
 
     private CallIo() {}
 
@@ -37,7 +38,18 @@ final class CallIo implements XdrEncoder.Sink, XdrDecoder.Source {
         return io;
     }
 
+    /**
+     * An adapter for a server call whose request is already whole in {@code request}: reads take from it and
+     * never wait; its end is the message's end.
+     */
+    static CallIo acquireGathered(RxCall call, ByteBuffer request) {
+        CallIo io = acquire(call, 0);
+        io.gathered = request;
+        return io;
+    }
+
     void release() {
+        gathered = null;
         call = null;
         IDLE.set(this);
     }
@@ -66,6 +78,7 @@ final class CallIo implements XdrEncoder.Sink, XdrDecoder.Source {
     /** A client's first read ends its request. A wait longer than the timeout aborts the call. */
     @Override
     public int read(ByteBuffer dst) {
+        if (gathered != null) return readGathered(dst);
         if (client && !out.isFinished()) out.finish();
         int n;
         try {
@@ -74,6 +87,16 @@ final class CallIo implements XdrEncoder.Sink, XdrDecoder.Source {
             throw new CallInterrupted(e);
         }
         if (n == 0) throw abort(AbortCodes.RX_CALL_TIMEOUT, null);
+        return n;
+    }
+
+    private int readGathered(ByteBuffer dst) {
+        int n = Math.min(dst.remaining(), gathered.remaining());
+        if (n == 0) return -1;
+        int limit = gathered.limit();
+        gathered.limit(gathered.position() + n);
+        dst.put(gathered);
+        gathered.limit(limit);
         return n;
     }
 

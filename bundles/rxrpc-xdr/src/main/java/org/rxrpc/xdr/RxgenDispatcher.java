@@ -1,6 +1,7 @@
 package org.rxrpc.xdr;
 
 import java.lang.System.Logger.Level;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import org.rxrpc.api.AbortCodes;
 import org.rxrpc.api.RxAbortException;
@@ -33,7 +34,21 @@ public abstract class RxgenDispatcher implements Dispatcher {
 
     @Override
     public final void dispatch(RxCall call) {
-        CallIo io = CallIo.acquire(call, readTimeoutNanos);
+        serve(call, CallIo.acquire(call, readTimeoutNanos));
+    }
+
+    /**
+     * Serves a call whose whole request has been gathered already ({@code request}, position to limit, the
+     * opcode first), as an event-loop handler's {@code onRequest} receives it on the transport's I/O thread:
+     * the same decoding, aborts and reply as {@link #dispatch}, without a read that could wait. The
+     * procedure runs on the calling thread, so it must not block there; its reply is sent as it is encoded
+     * (on the I/O thread a send never waits: a reply of more than 255 packets aborts the call).
+     */
+    public final void dispatchGathered(RxCall call, ByteBuffer request) {
+        serve(call, CallIo.acquireGathered(call, request));
+    }
+
+    private void serve(RxCall call, CallIo io) {
         ServerCall server = new ServerCall(io);
         int opcode = -1;
         try {

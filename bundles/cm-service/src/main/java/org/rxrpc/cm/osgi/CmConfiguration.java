@@ -32,4 +32,10 @@ public @interface CmConfiguration {
             min = "1",
             max = "65536")
     int rxrpc_maxLiveCalls() default 8;
+
+    @AttributeDefinition(
+            name = "Event loop",
+            description = "Answer on the transport's I/O thread, without a thread hand-off, when the cache manager"
+                    + " answers without blocking (or when there is none); false: every call on a handler thread.")
+    boolean rxrpc_eventLoop() default true;
 }
