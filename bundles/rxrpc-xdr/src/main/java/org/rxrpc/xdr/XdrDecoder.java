@@ -4,6 +4,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.UUID;
+import java.util.function.Function;
 
 /**
  * Reads XDR from a buffer that a {@link Source} refills, so a message of any size streams through one
@@ -33,6 +34,7 @@ public final class XdrDecoder {
     private final Source source;
     private boolean ended;
     private byte[] scratch = new byte[128];
+    private int optionalDepth;
 
     /** @param buf the buffer to read through (its contents are discarded); at least 8 bytes */
     public XdrDecoder(ByteBuffer buf, Source source) {
@@ -55,6 +57,7 @@ public final class XdrDecoder {
     public void reset() {
         buf.clear().flip();
         ended = false;
+        optionalDepth = 0;
     }
 
     /** Makes {@code n} (at most the buffer's capacity) bytes readable, or throws at the end of the message. */
@@ -205,6 +208,35 @@ public final class XdrDecoder {
     /** Whether the message has no more bytes (waits to find out). */
     public boolean atEnd() {
         return !buf.hasRemaining() && !fill();
+    }
+
+    /**
+     * Optional data nested deeper than this (a linked list's next pointers: OpenAFS's vldblist, say) is
+     * refused rather than followed: each level is a decode within a decode, and a peer must not be able to
+     * exhaust a thread's stack with a long chain.
+     */
+    public static final int MAX_OPTIONAL_DEPTH = 2048;
+
+    /**
+     * Reads an XDR optional ({@code *T}): a boolean, then {@code reader}'s value if true, else null.
+     *
+     * @throws XdrException if optional data nest deeper than {@link #MAX_OPTIONAL_DEPTH}, or deeper than the
+     *     thread's stack holds
+     */
+    public <T> T readOptional(Function<XdrDecoder, T> reader) {
+        if (!readBoolean()) return null;
+        if (optionalDepth >= MAX_OPTIONAL_DEPTH) {
+            throw new XdrException("optional data nested deeper than " + MAX_OPTIONAL_DEPTH);
+        }
+        optionalDepth++;
+        try {
+            return reader.apply(this);
+        } catch (StackOverflowError e) {
+            if (optionalDepth > 1) throw e; // unwound to the outermost optional, where there is stack again
+            throw new XdrException("optional data nested deeper than this thread's stack holds");
+        } finally {
+            optionalDepth--;
+        }
     }
 
     /** Checks that the message has no bytes left: more means the peer sent something else. */

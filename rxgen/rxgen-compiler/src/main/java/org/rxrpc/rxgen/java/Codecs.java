@@ -163,6 +163,10 @@ final class Codecs {
             return (o.fixed() ? "in.readFixedOpaque(" : "in.readOpaque(") + bounds.apply(o.size()) + ")";
         }
         if (t instanceof XdrType.Optional o) {
+            // A named type may refer to itself through its optional (a linked list): the runtime bounds the
+            // nesting, so a long chain from a peer is refused instead of overflowing the stack.
+            if (o.element() instanceof XdrType.Named n)
+                return "in.readOptional(" + typeNames.apply(n.name()) + "::decode)";
             String inner = decodeExpression(o.element());
             if (inner == null) return null;
             return "in.readBoolean() ? " + inner + " : null";
