@@ -231,6 +231,14 @@ final class Handshakes {
             replay.clear();
             for (PacketBuffer q = p; q != null; q = q.next) replay.put(q.data, 0, q.length);
             release(p);
+            // Only datagrams of calls still held (or gone live by an earlier one): not of superseded calls.
+            int channel = replay.getInt(org.rxrpc.transport.wire.Header.CID) & Wire.CHANNEL_MASK;
+            int callNumber = replay.getInt(org.rxrpc.transport.wire.Header.CALL_NUMBER);
+            Call live = conn.channelCall[channel];
+            if (heldCall(conn, channel, callNumber) == null && (live == null || live.callNumber != callNumber)) {
+                counters.inc(Counter.LATE_PACKETS);
+                continue;
+            }
             input.replay(replay, length, conn.peer.address, now);
         }
         hs.heldCount = 0;

@@ -252,6 +252,23 @@ class HostileSecurityInputIsAbortedAndCountedTest {
     }
 
     @Test
+    void aNewerCallOnTheChannelWhileChallengedSupersedesTheHeldOneWhichIsNeverServed() throws Exception {
+        try (RawRxkadClient c = client(2, 0xa00)) {
+            c.sendRequest(1, REQUEST, null);
+            RawPacket challenge = c.await(RawPacket.TYPE_CHALLENGE, Duration.ofSeconds(5));
+            c.sendRequest(2, REQUEST, null);
+            c.sendResponse(c.cid, c.responseBody(challenge.body(), 2));
+            RawPacket reply = c.await(RawPacket.TYPE_DATA, Duration.ofSeconds(5));
+            assertNotNull(reply, "call 2 is served");
+            assertEquals(2, reply.callNumber());
+        }
+        RxStats s = serverStats();
+        assertEquals(1, s.get(Counter.CALLS_DISCARDED), "call 1 went back to the service: " + s);
+        assertEquals(1, s.get(Counter.CALLS_MADE_LIVE), s.toString());
+        assertEquals(1, served.get());
+    }
+
+    @Test
     void oversizedAndTruncatedTicketsAreRefusedTicketLenAndPacketShort() throws Exception {
         assertEquals(SecurityAbortCodes.RXKADTICKETLEN, responseWithTicketLength(0x500, 12001, 32));
         assertEquals(SecurityAbortCodes.RXKADPACKETSHORT, responseWithTicketLength(0x600, 100, 40));
