@@ -14,6 +14,8 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.rxrpc.security.SecurityAbortCodes;
+import org.rxrpc.api.AbortCodes;
 import org.rxrpc.itests.interop.OpenAfsPeers.ClientResult;
 import org.rxrpc.itests.interop.OpenAfsPeers.ServerProcess;
 
@@ -29,10 +31,6 @@ class OpenAfsRxkadPeersTest {
     static final String KEY = "0123456789abcdef";
     static final int KVNO = 7;
     private static final Duration CLIENT_TIMEOUT = Duration.ofSeconds(30);
-    private static final int RXKADLEVELFAIL = 19270402;
-    private static final int RXKADBADTICKET = 19270407;
-    private static final int RXKADUNKNOWNKEY = 19270408;
-    private static final int RX_INVALID_OPERATION = -2;
 
     private static Path keys;
 
@@ -61,10 +59,10 @@ class OpenAfsRxkadPeersTest {
     @Test
     void theOpenAfsServerRefusesNoSecurityALowerLevelAWrongKeyAndAnUnknownKvno() throws Exception {
         try (ServerProcess server = OpenAfsPeers.startServer("-V", "-k", keys.toString(), "-S", "crypt")) {
-            assertRefused(RX_INVALID_OPERATION, OpenAfsPeers.runClient(server.port, CLIENT_TIMEOUT, "-n", "1", "-q"));
-            assertRefused(RXKADLEVELFAIL, client(server, "auth", "-k", keys.toString(), "-n", "1"));
-            assertRefused(RXKADBADTICKET, client(server, "crypt", "-K", KVNO + ":fedcba9876543210", "-n", "1"));
-            assertRefused(RXKADUNKNOWNKEY, client(server, "crypt", "-K", (KVNO + 1) + ":" + KEY, "-n", "1"));
+            assertRefused(AbortCodes.RX_INVALID_OPERATION, OpenAfsPeers.runClient(server.port, CLIENT_TIMEOUT, "-n", "1", "-q"));
+            assertRefused(SecurityAbortCodes.RXKADLEVELFAIL, client(server, "auth", "-k", keys.toString(), "-n", "1"));
+            assertRefused(SecurityAbortCodes.RXKADBADTICKET, client(server, "crypt", "-K", KVNO + ":fedcba9876543210", "-n", "1"));
+            assertRefused(SecurityAbortCodes.RXKADUNKNOWNKEY, client(server, "crypt", "-K", (KVNO + 1) + ":" + KEY, "-n", "1"));
             ClientResult right = client(server, "crypt", "-K", KVNO + ":" + KEY, "-n", "1");
             OpenAfsPeers.assertAllCallsSucceeded(right, 1, server::log);
         }
