@@ -1,5 +1,9 @@
 package org.rxrpc.api;
 
+import java.util.Objects;
+import org.rxrpc.security.ClientSecurity;
+import org.rxrpc.security.NullSecurity;
+
 /**
  * Options of one client call. Immutable: start from {@link #DEFAULT} or {@link #builder()}, change with
  * {@link #toBuilder()} or the {@code with...} shortcuts.
@@ -13,6 +17,7 @@ public final class CallOptions {
     private final boolean newConnection;
     private final long hardTimeoutMillis;
     private final long busyRetryMillis;
+    private final ClientSecurity security;
 
     private CallOptions(Builder b) {
         if (b.hardTimeoutMillis < 0) {
@@ -24,6 +29,7 @@ public final class CallOptions {
         newConnection = b.newConnection;
         hardTimeoutMillis = b.hardTimeoutMillis;
         busyRetryMillis = b.busyRetryMillis;
+        security = Objects.requireNonNull(b.security, "security");
     }
 
     public static Builder builder() {
@@ -56,6 +62,22 @@ public final class CallOptions {
         return busyRetryMillis;
     }
 
+    /**
+     * The security class and token the call's connection uses ({@link NullSecurity#INSTANCE}: none). Calls
+     * share a connection only with calls to the same server and service under the same object, so a call
+     * with another token or level gets another connection.
+     *
+     * @since 1.1
+     */
+    public ClientSecurity security() {
+        return security;
+    }
+
+    /** @since 1.1 */
+    public CallOptions withSecurity(ClientSecurity value) {
+        return toBuilder().security(value).build();
+    }
+
     public CallOptions withNewConnection(boolean value) {
         return toBuilder().newConnection(value).build();
     }
@@ -73,20 +95,22 @@ public final class CallOptions {
         return o instanceof CallOptions c
                 && c.newConnection == newConnection
                 && c.hardTimeoutMillis == hardTimeoutMillis
-                && c.busyRetryMillis == busyRetryMillis;
+                && c.busyRetryMillis == busyRetryMillis
+                && c.security == security;
     }
 
     @Override
     public int hashCode() {
         return Boolean.hashCode(newConnection) * 31 * 31
                 + Long.hashCode(hardTimeoutMillis) * 31
-                + Long.hashCode(busyRetryMillis);
+                + Long.hashCode(busyRetryMillis)
+                + 31 * 31 * 31 * System.identityHashCode(security);
     }
 
     @Override
     public String toString() {
         return "CallOptions[newConnection=" + newConnection + ", hardTimeoutMillis=" + hardTimeoutMillis
-                + ", busyRetryMillis=" + busyRetryMillis + "]";
+                + ", busyRetryMillis=" + busyRetryMillis + ", security=" + security + "]";
     }
 
     /** Collects options; {@link #build()} checks them. Not thread-safe. */
@@ -94,6 +118,7 @@ public final class CallOptions {
         private boolean newConnection;
         private long hardTimeoutMillis = DEFAULT_DEADLINE_MILLIS;
         private long busyRetryMillis = 30_000;
+        private ClientSecurity security = NullSecurity.INSTANCE;
 
         private Builder() {}
 
@@ -101,6 +126,7 @@ public final class CallOptions {
             newConnection = o.newConnection;
             hardTimeoutMillis = o.hardTimeoutMillis;
             busyRetryMillis = o.busyRetryMillis;
+            security = o.security;
         }
 
         public Builder newConnection(boolean value) {
@@ -115,6 +141,12 @@ public final class CallOptions {
 
         public Builder busyRetryMillis(long value) {
             busyRetryMillis = value;
+            return this;
+        }
+
+        /** The connection's security class and token (see {@link CallOptions#security()}). @since 1.1 */
+        public Builder security(ClientSecurity value) {
+            security = Objects.requireNonNull(value, "security");
             return this;
         }
 

@@ -77,7 +77,27 @@ public enum Counter {
     /** DEBUG or VERSION requests not answered: from a source not allowed, or over the rate limit. */
     DEBUG_REQUESTS_REFUSED(46, "DEBUG/VERSION requests refused", Kind.COUNT),
     /** Calls in their request phase aborted to let a waiting newcomer in (fair admission). */
-    HALF_OPEN_CALLS_EVICTED(47, "half-open calls evicted for newcomers", Kind.COUNT);
+    HALF_OPEN_CALLS_EVICTED(47, "half-open calls evicted for newcomers", Kind.COUNT),
+    /** CHALLENGE packets sent (first sends and resends) to clients of connections not yet authenticated. */
+    CHALLENGES_SENT(48, "CHALLENGEs sent", Kind.COUNT),
+    /** RESPONSE packets sent, answering a server's CHALLENGE. */
+    RESPONSES_SENT(49, "RESPONSEs sent", Kind.COUNT),
+    /** Server connections whose client's RESPONSE was verified: their held calls go live. */
+    CONNECTIONS_AUTHENTICATED(50, "connections authenticated", Kind.COUNT),
+    /** RESPONSEs refused (bad ticket, key, checksum, nonce...): the connection aborted with the class's code. */
+    RESPONSES_REJECTED(51, "RESPONSEs rejected (connection aborted)", Kind.COUNT),
+    /** New connections under a security index the service does not accept: raw ABORT RX_INVALID_OPERATION. */
+    SECURITY_CLASS_REFUSED(52, "connections refused: security class not accepted", Kind.COUNT),
+    /** Authenticated connections below the service's minimum level: aborted RXKADLEVELFAIL. */
+    SECURITY_LEVEL_REFUSED(53, "connections refused: level below the minimum", Kind.COUNT),
+    /** RESPONSEs dropped: no CHALLENGE outstanding on their connection (never aborted: anyone can send one). */
+    DROP_UNEXPECTED_RESPONSE(54, "dropped: RESPONSE without a CHALLENGE", Kind.DROP),
+    /** DATA failing its class's check (header checksum, sealed header, length, expiry): the call aborted. */
+    SECURED_PACKETS_REJECTED(55, "secured DATA rejected (call aborted)", Kind.COUNT),
+    /** Connections whose CHALLENGE went unanswered after every resend: their held calls aborted RX_CALL_DEAD. */
+    CHALLENGES_UNANSWERED(56, "CHALLENGEs unanswered (held calls aborted)", Kind.COUNT),
+    /** CHALLENGEs our client side could not answer (level too high, token expired, malformed): connection aborted. */
+    CHALLENGES_REFUSED(57, "CHALLENGEs refused by our client", Kind.COUNT);
 
     /** What a counter counts. Every kind only grows. */
     public enum Kind {

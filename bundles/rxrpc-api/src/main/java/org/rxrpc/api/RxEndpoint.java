@@ -29,6 +29,21 @@ public interface RxEndpoint extends AutoCloseable {
     RxService listen(int serviceId, int backlog, NewCallNotifier newCall, DiscardNotifier discard);
 
     /**
+     * {@link #listen(int, int, NewCallNotifier, DiscardNotifier)} for a service that accepts the security
+     * classes and minimum level of {@code security}. Each charge preallocates, with its connection, the
+     * per-connection state of every accepted class; a call on a connection that needs a challenge is offered
+     * to the service only once the client's response is verified.
+     *
+     * @since 1.1
+     */
+    RxService listen(
+            int serviceId,
+            int backlog,
+            org.rxrpc.security.ServiceSecurity security,
+            NewCallNotifier newCall,
+            DiscardNotifier discard);
+
+    /**
      * User-socket mode: starts offering {@code serviceId}. With {@code chargeOnListen} the backlog is
      * filled with anonymous calls at once and every {@link RxUserService#accept} and
      * {@link RxUserService#reject} recharges one (the classic listen / accept). Without it nothing is

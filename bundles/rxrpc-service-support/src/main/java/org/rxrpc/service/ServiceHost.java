@@ -20,6 +20,7 @@ import org.rxrpc.api.RxEndpoint;
 import org.rxrpc.api.RxMessageTooLongException;
 import org.rxrpc.api.RxService;
 import org.rxrpc.api.ServiceClosedException;
+import org.rxrpc.security.ServiceSecurity;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -210,9 +211,28 @@ public final class ServiceHost implements AutoCloseable {
             String name,
             RxCallHandler handler,
             boolean eventLoop) {
+        return serve(endpoint, serviceId, backlog, ServiceSecurity.NULL_ONLY, maxLiveCalls, name, handler, eventLoop);
+    }
+
+    /**
+     * {@link #serve(RxEndpoint, int, int, int, String, RxCallHandler, boolean)} for a service accepting the
+     * security classes and minimum level of {@code security} (see {@link RxEndpoint#listen(int, int,
+     * ServiceSecurity, org.rxrpc.api.NewCallNotifier, org.rxrpc.api.DiscardNotifier)}).
+     *
+     * @since 1.1
+     */
+    public static ServiceHost serve(
+            RxEndpoint endpoint,
+            int serviceId,
+            int backlog,
+            ServiceSecurity security,
+            int maxLiveCalls,
+            String name,
+            RxCallHandler handler,
+            boolean eventLoop) {
         ServiceHost host = new ServiceHost(name, maxLiveCalls, handler, eventLoop);
         try {
-            RxService s = endpoint.listen(serviceId, backlog, host.newCallNotifier(), host.discardNotifier());
+            RxService s = endpoint.listen(serviceId, backlog, security, host.newCallNotifier(), host.discardNotifier());
             host.owned = s;
             host.notifier.listening(s);
         } catch (RuntimeException e) {

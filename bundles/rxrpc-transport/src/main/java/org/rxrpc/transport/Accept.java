@@ -56,6 +56,7 @@ final class Accept {
     private final Tables tables;
     private final Counters counters;
     private final Output output;
+    private final Handshakes handshakes;
     private final long deferNanos;
     private final Header kept = new Header();
     private Input input;
@@ -64,8 +65,15 @@ final class Accept {
     /** Closed services still draining or answering BUSY (I/O thread; changes only when a service closes). */
     private final java.util.List<Listener> draining = new java.util.ArrayList<>();
 
-    Accept(Endpoint endpoint, Tables tables, Counters counters, Output output, CallEvents events) {
+    Accept(
+            Endpoint endpoint,
+            Tables tables,
+            Counters counters,
+            Output output,
+            CallEvents events,
+            Handshakes handshakes) {
         this.endpoint = endpoint;
+        this.handshakes = handshakes;
         this.events = events;
         this.tables = tables;
         this.counters = counters;
@@ -127,8 +135,14 @@ final class Accept {
     boolean newCall(
             Listener l, Peer peer, Connection conn, Header h, ByteBuffer b, int length, UdpAddress from, long now) {
         if (l.isClosed()) return false; // draining: BUSY, the client retries
-        Call call = supply(l, peer, conn, h, from, now);
-        if (call == null) return false;
+        Call call = conn == null ? null : Handshakes.takeHeld(conn, h.channel(), h.callNumber());
+        if (call != null) {
+            makeLive(call, conn, h.channel(), h.callNumber(), now); // held until its client was authenticated
+        } else {
+            call = supply(l, peer, conn, h, b, length, from, now);
+            if (call == null) return false;
+            if (call.state == CallState.PREALLOCATED) return true; // held: its client is being challenged
+        }
         input.firstPacket(call, b, length, now); // readable before the owner hears of the call
         l.callMadeLive(call);
         endpoint.handedToApplication();
@@ -139,9 +153,19 @@ final class Accept {
     /**
      * Takes what the new call needs from the rings and puts it in place (rxrpc_alloc_incoming_call):
      * always a call; a connection unless the call came on a known one; a peer unless the address is
-     * known. The rings' order guarantees that a charged call finds the rest.
+     * known. The rings' order guarantees that a charged call finds the rest. On a connection whose client
+     * must first answer a challenge the call is held instead ({@link Handshakes#hold}): still PREALLOCATED,
+     * not offered to the service.
      */
-    private Call supply(Listener l, Peer peer, Connection conn, Header h, UdpAddress from, long now) {
+    private Call supply(
+            Listener l,
+            Peer peer,
+            Connection conn,
+            Header h,
+            ByteBuffer packet,
+            int length,
+            UdpAddress from,
+            long now) {
         Backlog b = l.backlog;
         boolean needPeer = peer == null;
         boolean needConn = conn == null;
@@ -156,10 +180,15 @@ final class Accept {
         if (needConn) {
             conn = b.takenConn;
             conn.initServer(peer, h.epoch(), h.cid() & ~Wire.CHANNEL_MASK, h.serviceId(), h.securityIndex(), now);
+            handshakes.bindServer(conn);
             tables.addServerConnection(conn);
         }
         b.takenPeer = null;
         b.takenConn = null;
+        if (Handshakes.awaitingResponse(conn)) {
+            handshakes.hold(conn, call, h.channel(), h.callNumber(), packet, length, now);
+            return call;
+        }
         makeLive(call, conn, h.channel(), h.callNumber(), now);
         return call;
     }
@@ -175,6 +204,9 @@ final class Accept {
         call.lastDataReceiveNanos = now;
         call.lastSendNanos = now;
         call.started = true;
+        // The reply's packet layout under the connection's class (the application reads it once live).
+        call.txDataOffset = conn.security.securityHeaderSize();
+        call.txMaxData = conn.security.maxDataPerPacket(Wire.JUMBO_DATA_SIZE);
         call.state = CallState.SERVER_RECEIVING_REQUEST;
         conn.channelCall[channel] = call;
         conn.channelCallNumber[channel] = callNumber;
@@ -377,6 +409,7 @@ final class Accept {
     void startDrain(Listener l, long graceMillis, long now) {
         if (l.draining) return;
         l.draining = true;
+        handshakes.forgetCallsOf(l); // held calls were never offered: discarded like charged ones
         l.drainDeadline = now + graceMillis * 1_000_000L;
         l.lingerUntil = l.drainDeadline;
         answerKept(l, graceMillis > 0);

@@ -1,5 +1,7 @@
 package org.rxrpc.transport;
 
+import org.rxrpc.security.ServiceSecurity;
+
 /**
  * The preallocation of one listening service, as Linux's struct rxrpc_backlog: rings of peers,
  * connections and calls, each holding at most the backlog (1..32).
@@ -15,6 +17,9 @@ package org.rxrpc.transport;
 final class Backlog {
     static final int MAX = BacklogRing.SIZE;
 
+    /** The classes the service accepts: connections are charged with a handshake state for them. */
+    private final ServiceSecurity security;
+
     final BacklogRing<Peer> peers = new BacklogRing<>();
     final BacklogRing<Connection> conns = new BacklogRing<>();
     final BacklogRing<Call> calls = new BacklogRing<>();
@@ -25,6 +30,24 @@ final class Backlog {
     Connection takenConn;
     /** Observations that found the invariant broken (never expected; Linux would BUG). I/O thread. */
     long invariantBroken;
+
+    Backlog() {
+        this(ServiceSecurity.NULL_ONLY);
+    }
+
+    Backlog(ServiceSecurity security) {
+        this.security = security;
+    }
+
+    /**
+     * A connection for the ring: with the per-connection state of every accepted class with a challenge
+     * (ServerSecurity.newConnectionState, allocating here on the charging thread, never on the I/O thread).
+     */
+    private Connection newConnection() {
+        Connection c = new Connection();
+        if (security.requiresChallenge()) c.handshake = new ServerHandshake(c, security);
+        return c;
+    }
 
     /**
      * Producer side, under the listener's charge lock, with room for one more call: tops the peer and
@@ -42,7 +65,7 @@ final class Backlog {
         boolean connWanted = conns.count() < wanted;
         boolean peerWanted = peers.count() < wanted;
         if (peerWanted) peers.push(new Peer());
-        if (connWanted) conns.push(new Connection());
+        if (connWanted) conns.push(newConnection());
         calls.push(call);
     }
 

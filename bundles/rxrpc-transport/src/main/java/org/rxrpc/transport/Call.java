@@ -70,6 +70,14 @@ final class Call extends IntrusiveMpscQueue.Node implements RxCall {
     volatile int txLastSeq;
 
     volatile int txHardAck;
+    /**
+     * Where the application writes user data in a packet (the security header's size) and how much at most
+     * (the class's payload for a 1412-byte body): set before the application sees the call (client:
+     * newCall; server: made live), read by the application thread.
+     */
+    int txDataOffset;
+
+    int txMaxData = Wire.JUMBO_DATA_SIZE;
     // Application-private transmit state.
     private PacketBuffer txPartial;
     private int txPartialSeq;
@@ -113,6 +121,8 @@ final class Call extends IntrusiveMpscQueue.Node implements RxCall {
     boolean started;
     /** Highest seq transmitted at least once. */
     int txTop;
+    /** Highest seq secured by the connection's class (PacketSecurity); the null class passes them all. */
+    int txSecuredTop;
 
     int cwnd = 4;
     int ssthresh = 128;
@@ -232,14 +242,15 @@ final class Call extends IntrusiveMpscQueue.Node implements RxCall {
         int left = length;
         while (left > 0) {
             if (txPartial == null) startPacket();
-            if (txPartial.length == Wire.JUMBO_DATA_SIZE) {
+            if (txPartial.length == txMaxData) {
                 // Full: it is not the last packet, since more bytes follow.
                 publishPartial(false);
                 startPacket();
             }
-            int n = Math.min(left, Wire.JUMBO_DATA_SIZE - txPartial.length);
-            if (buffer != null) buffer.get(txPartial.data, txPartial.length, n);
-            else System.arraycopy(array, offset, txPartial.data, txPartial.length, n);
+            int n = Math.min(left, txMaxData - txPartial.length);
+            int at = txDataOffset + txPartial.length;
+            if (buffer != null) buffer.get(txPartial.data, at, n);
+            else System.arraycopy(array, offset, txPartial.data, at, n);
             txPartial.length += n;
             offset += n;
             left -= n;

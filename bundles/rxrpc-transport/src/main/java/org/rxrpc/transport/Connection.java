@@ -1,5 +1,8 @@
 package org.rxrpc.transport;
 
+import org.rxrpc.security.ClientSecurity;
+import org.rxrpc.security.ConnectionSecurity;
+import org.rxrpc.security.NullSecurity;
 import org.rxrpc.transport.wire.Wire;
 
 /**
@@ -19,6 +22,18 @@ final class Connection {
     boolean weAreClient;
     /** A client connection made for a single call (CallOptions.newConnection). */
     boolean dedicated;
+
+    /** The per-packet side of the connection's security class (both ends); the null class's by default. */
+    ConnectionSecurity security = NullSecurity.INSTANCE;
+    /** Client side: the class and token the connection was made for (calls share it only under the same). */
+    ClientSecurity clientSecurity = NullSecurity.INSTANCE;
+    /**
+     * Server side: the handshake state preallocated with the connection by the charging worker when its
+     * service accepts a class with a challenge; null otherwise.
+     */
+    ServerHandshake handshake;
+    /** Non-zero once the connection was aborted for security (that code): packets on it get a connection ABORT. */
+    int securityAbort;
 
     /** Serial of the next packet we send on this connection (OpenAFS starts at 1). */
     int nextSerial = 1;

@@ -23,6 +23,7 @@ import org.rxrpc.api.RxEndpoint;
 import org.rxrpc.api.RxService;
 import org.rxrpc.api.RxStats;
 import org.rxrpc.api.RxUserService;
+import org.rxrpc.security.ServiceSecurity;
 import org.rxrpc.transport.io.DatagramIo;
 import org.rxrpc.transport.io.ReceiveBatch;
 import org.rxrpc.transport.io.Sockets;
@@ -55,6 +56,7 @@ final class Endpoint implements RxEndpoint {
     private final Transmitter transmitter;
     private final CallEvents events;
     private final Accept accept;
+    private final Handshakes handshakes;
     private final Input input;
     private final DebugReplies debugReplies;
     private final ReceiveBatch received = new ReceiveBatch(RECEIVE_BATCH);
@@ -104,13 +106,27 @@ final class Endpoint implements RxEndpoint {
         socket = Sockets.open(options.bindAddress(), options.port(), options.socketBufferBytes(), options.nativeIo());
         localAddress = socket.localAddress();
         output = new Output(socket, counters, options.receiveWindow());
-        transmitter = new Transmitter(output, counters, options.sendWindow());
+        PacketSecurity packetSecurity = new PacketSecurity(counters);
+        transmitter = new Transmitter(output, counters, options.sendWindow(), packetSecurity);
         Receiver receiver = new Receiver(pool, counters, options.receiveWindow());
         events = new CallEvents(
                 this, tables, output, transmitter, counters, options.deadTimeMillis(), options.idleTimeoutMillis());
-        accept = new Accept(this, tables, counters, output, events);
-        input = new Input(this, counters, output, receiver, transmitter, events, tables, accept);
+        handshakes = new Handshakes(this, counters, output, pool);
+        accept = new Accept(this, tables, counters, output, events, handshakes);
+        input = new Input(
+                this,
+                counters,
+                output,
+                receiver,
+                transmitter,
+                events,
+                tables,
+                accept,
+                handshakes,
+                new ChallengeAnswers(counters, output, events),
+                packetSecurity);
         accept.bind(input);
+        handshakes.bind(input);
         debugReplies = new DebugReplies(counters, tables, live, pool, options.packetBuffers());
         ioThread = new Thread(this::run, "rx-io-" + localAddress.getPort());
         ioThread.setDaemon(true);
@@ -131,7 +147,14 @@ final class Endpoint implements RxEndpoint {
 
     @Override
     public RxService listen(int serviceId, int backlog, NewCallNotifier newCall, DiscardNotifier discard) {
-        KernelServiceListener l = new KernelServiceListener(this, serviceId, backlog, newCall, discard);
+        return listen(serviceId, backlog, ServiceSecurity.NULL_ONLY, newCall, discard);
+    }
+
+    @Override
+    public RxService listen(
+            int serviceId, int backlog, ServiceSecurity security, NewCallNotifier newCall, DiscardNotifier discard) {
+        Objects.requireNonNull(security, "security");
+        KernelServiceListener l = new KernelServiceListener(this, serviceId, backlog, security, newCall, discard);
         register(l);
         return l;
     }
@@ -158,6 +181,9 @@ final class Endpoint implements RxEndpoint {
         if (server.isUnresolved()) throw new IllegalArgumentException("unresolved address: " + server);
         if (closed) throw new IllegalStateException("endpoint " + localAddress + " is closed");
         Call call = new Call(this, true, serviceId, null, callOptions == null ? CallOptions.DEFAULT : callOptions);
+        int[] layout = PacketSecurity.clientLayout(call.options.security());
+        call.txDataOffset = layout[0];
+        call.txMaxData = layout[1];
         call.peerAddress = server;
         call.notifyRx = notifyRx;
         call.requestIo();
@@ -447,6 +473,7 @@ final class Endpoint implements RxEndpoint {
                 if (replayWanted) replayWanted = false;
                 if (accept.keptTotal() > 0) accept.replay(listeners.all(), now);
                 if (accept.draining()) accept.tendDraining(now);
+                if (handshakes.anyPending()) handshakes.tend(now);
                 flushSends();
                 if (n == RECEIVE_BATCH || !callQueue.isEmpty() || !commands.isEmpty() || replayWanted) {
                     continue;

@@ -4,6 +4,7 @@ import java.nio.ByteBuffer;
 import org.rxrpc.api.AbortCodes;
 import org.rxrpc.api.CallState;
 import org.rxrpc.api.Counter;
+import org.rxrpc.security.NullSecurity;
 import org.rxrpc.transport.io.UdpAddress;
 import org.rxrpc.transport.wire.Ack;
 import org.rxrpc.transport.wire.Header;
@@ -24,6 +25,9 @@ final class Input {
     private final Tables tables;
     private final Accept accept;
     private final DebugPolicy debug;
+    private final Handshakes handshakes;
+    private final ChallengeAnswers answers;
+    private final PacketSecurity packetSecurity;
     private final Header header = new Header();
     private final Ack ack = new Ack();
 
@@ -35,8 +39,14 @@ final class Input {
             Transmitter transmitter,
             CallEvents events,
             Tables tables,
-            Accept accept) {
+            Accept accept,
+            Handshakes handshakes,
+            ChallengeAnswers answers,
+            PacketSecurity packetSecurity) {
         this.endpoint = endpoint;
+        this.handshakes = handshakes;
+        this.answers = answers;
+        this.packetSecurity = packetSecurity;
         this.tables = tables;
         this.accept = accept;
         this.debug =
@@ -77,8 +87,10 @@ final class Input {
                 }
                 return;
             case Wire.TYPE_CHALLENGE:
+                challenge(b, length);
+                return;
             case Wire.TYPE_RESPONSE:
-                counters.inc(Counter.DROP_SECURITY); // only the null security class is offered
+                response(b, length, from, now);
                 return;
             default:
                 counters.inc(Counter.DROP_INVALID_FIELD); // PARAMS and unknown types
@@ -146,6 +158,57 @@ final class Input {
         return firstSeq + subPackets - 1 <= 0xFFFFFFFFL;
     }
 
+    /**
+     * A CHALLENGE: connection-level (call number 0), from the server end, for one of our client connections
+     * under its own security index and service. Anything else is counted and dropped.
+     */
+    private void challenge(ByteBuffer b, int length) {
+        Header h = header;
+        if (h.isClientInitiated() || h.callNumber() != 0 || h.serviceId() == 0) {
+            counters.inc(Counter.DROP_INVALID_FIELD);
+            return;
+        }
+        Connection conn = tables.clientConnection(h.cid());
+        if (conn == null || conn.epoch != h.epoch() || conn.serviceId != h.serviceId()) {
+            counters.inc(Counter.DROP_NO_CALL);
+            return;
+        }
+        if (conn.securityIndex != h.securityIndex()) {
+            counters.inc(Counter.DROP_SECURITY);
+            return;
+        }
+        answers.challenge(conn, b, length);
+    }
+
+    /**
+     * A RESPONSE: connection-level, from the client end, for a server connection of ours under its own
+     * security index and service. One for no connection, or a connection not challenged, is counted and
+     * dropped (never aborted: anyone can send one).
+     */
+    private void response(ByteBuffer b, int length, UdpAddress from, long now) {
+        Header h = header;
+        if (!h.isClientInitiated() || h.callNumber() != 0 || h.serviceId() == 0) {
+            counters.inc(Counter.DROP_INVALID_FIELD);
+            return;
+        }
+        Peer peer = tables.peer(from);
+        Connection conn = peer == null ? null : tables.serverConnection(peer, h.epoch(), h.cid());
+        if (conn == null) {
+            counters.inc(Counter.DROP_UNEXPECTED_RESPONSE);
+            return;
+        }
+        if (conn.securityIndex != h.securityIndex()) {
+            counters.inc(Counter.DROP_SECURITY);
+            return;
+        }
+        if (conn.serviceId != h.serviceId()) {
+            counters.inc(Counter.DROP_INVALID_FIELD);
+            return;
+        }
+        conn.lastActiveNanos = now;
+        handshakes.response(conn, b, length, now);
+    }
+
     /** A call's first DATA packet: the only packet that may start a call (as Linux: seq 1 only). */
     private static boolean startsACall(Header h) {
         return h.type() == Wire.TYPE_DATA && h.seq() == 1 && h.isClientInitiated() && h.callNumber() != 0;
@@ -180,9 +243,21 @@ final class Input {
                 counters.inc(Counter.DROP_INVALID_FIELD);
                 return true;
             }
+            if (conn.securityAbort != 0) {
+                // Refused for security: its DATA is answered with the connection ABORT again (OpenAFS).
+                if (h.type() == Wire.TYPE_DATA) output.sendAbort(conn, 0, 0, conn.securityAbort);
+                else counters.inc(Counter.DROP_SECURITY);
+                return true;
+            }
             conn.lastActiveNanos = now;
             peer.lastUsedNanos = now;
             int ch = h.channel();
+            if (Handshakes.awaitingResponse(conn) && Handshakes.heldCall(conn, ch, h.callNumber()) != null) {
+                // A call held while its client is challenged: its DATA kept for the replay, a PING answered.
+                if (h.type() == Wire.TYPE_DATA) handshakes.holdPacket(conn, b, length);
+                else unknownCallPacket(from);
+                return true;
+            }
             Call call = conn.channelCall[ch];
             int latest = conn.channelCallNumber[ch];
             if (call != null && call.callNumber == h.callNumber()) {
@@ -219,14 +294,21 @@ final class Input {
         // The service is looked up per call: it may have closed and been listened on again since the
         // connection was made (a restarted service bundle serves clients that kept their connection).
         Listener listener = endpoint.listener(h.serviceId());
-        if (listener == null && h.securityIndex() == 0 && endpoint.serviceAboutToListen(now)) {
+        if (listener == null && endpoint.serviceAboutToListen(now)) {
             // The service this endpoint was opened for is about to listen: the client retries a BUSY.
             output.sendBusy(h, from);
             return true;
         }
-        if (listener == null || (conn == null && h.securityIndex() != 0)) {
+        if (listener == null) {
             // OpenAFS: a raw ABORT RX_INVALID_OPERATION for an unknown service or security class.
             counters.inc(Counter.CALLS_FOR_UNKNOWN_SERVICE);
+            output.sendRawAbort(h, AbortCodes.RX_INVALID_OPERATION, from);
+            return true;
+        }
+        if (conn == null && listener.security.forIndex(h.securityIndex()) == null) {
+            // A class the service does not accept: OpenAFS's raw ABORT too (rxi_FindConnection's
+            // unknownService, Linux's rxrpc_look_up_server_security both answer RX_INVALID_OPERATION).
+            counters.inc(Counter.SECURITY_CLASS_REFUSED);
             output.sendRawAbort(h, AbortCodes.RX_INVALID_OPERATION, from);
             return true;
         }
@@ -360,22 +442,19 @@ final class Input {
         int flags = h.flags();
         int offset = Wire.HEADER_SIZE;
         int end = length;
-        // A jumbogram: every sub-packet but the last has exactly 1412 bytes and a 4-byte header after it.
+        int checksum = h.checksum();
+        // A jumbogram: every sub-packet but the last has exactly 1412 bytes and a 4-byte header after it
+        // (its flags, and the next sub-packet's header checksum).
         while ((flags & Wire.FLAG_JUMBO_PACKET) != 0) { // structure checked by wellFormedJumbogram
-            if (!receiver.dataPacket(call, seq, flags, serial, b, offset, Wire.JUMBO_DATA_SIZE)) {
-                events.abortLocally(call, AbortCodes.RX_PROTOCOL_ERROR, true);
-                return;
-            }
+            if (!subPacket(call, seq, flags, serial, checksum, b, offset, Wire.JUMBO_DATA_SIZE)) return;
             offset += Wire.JUMBO_DATA_SIZE;
             flags = b.get(offset) & 0xff;
+            checksum = b.getShort(offset + 2) & 0xffff;
             offset += Wire.JUMBO_HEADER_SIZE;
             seq++;
             serial++;
         }
-        if (!receiver.dataPacket(call, seq, flags, serial, b, offset, end - offset)) {
-            events.abortLocally(call, AbortCodes.RX_PROTOCOL_ERROR, true);
-            return;
-        }
+        if (!subPacket(call, seq, flags, serial, checksum, b, offset, end - offset)) return;
         boolean delivered = receiver.deliver(call);
         if (call.client && call.rxComplete()) {
             // The whole reply is here: send the final ACK and complete (OpenAFS sends it as DELAY).
@@ -385,6 +464,33 @@ final class Input {
         }
         if (delivered) events.notifyReceiver(call);
         events.afterInput(call, now);
+    }
+
+    /**
+     * One DATA sub-packet to the receiver; on a secured connection verified first (in a scratch copy), its
+     * user data stored. A packet failing its class's check aborts the call with the class's code.
+     *
+     * @return false if the call was aborted
+     */
+    private boolean subPacket(
+            Call call, int seq, int flags, int serial, int checksum, ByteBuffer b, int offset, int length) {
+        ByteBuffer from = b;
+        int at = offset;
+        int n = length;
+        if (call.conn.security != NullSecurity.INSTANCE) {
+            n = packetSecurity.verify(call, seq, serial, checksum, b, offset, length);
+            if (n < 0) {
+                events.abortLocally(call, packetSecurity.lastFailure().abortCode(), true);
+                return false;
+            }
+            from = packetSecurity.plain();
+            at = PacketSecurity.dataOffset(call);
+        }
+        if (!receiver.dataPacket(call, seq, flags, serial, from, at, n)) {
+            events.abortLocally(call, AbortCodes.RX_PROTOCOL_ERROR, true);
+            return false;
+        }
+        return true;
     }
 
     private void ackPacket(Call call, ByteBuffer b, long now) {
@@ -441,6 +547,7 @@ final class Input {
             return;
         }
         counters.abortReceived(code);
+        if (!conn.weAreClient) handshakes.forget(conn); // its held calls go back to their owner
         for (int ch = 0; ch < Wire.MAX_CALLS; ch++) {
             Call call = conn.channelCall[ch];
             if (call != null) events.abortedByPeer(call, code);

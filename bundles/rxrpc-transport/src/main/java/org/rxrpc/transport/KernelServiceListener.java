@@ -20,8 +20,13 @@ final class KernelServiceListener extends Listener implements RxService {
     private final DiscardNotifier discard;
 
     KernelServiceListener(
-            Endpoint endpoint, int serviceId, int backlog, NewCallNotifier newCall, DiscardNotifier discard) {
-        super(endpoint, serviceId, backlog);
+            Endpoint endpoint,
+            int serviceId,
+            int backlog,
+            org.rxrpc.security.ServiceSecurity security,
+            NewCallNotifier newCall,
+            DiscardNotifier discard) {
+        super(endpoint, serviceId, backlog, security);
         this.newCall = Objects.requireNonNull(newCall, "new-call notifier");
         this.discard = Objects.requireNonNull(discard, "discard notifier");
     }

@@ -4,6 +4,7 @@ import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import org.rxrpc.security.ServiceSecurity;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,7 +19,9 @@ abstract class Listener {
     final Endpoint endpoint;
     final int serviceId;
     final int backlogMax;
-    final Backlog backlog = new Backlog();
+    final Backlog backlog;
+    /** The security classes the service accepts and its minimum level. */
+    final ServiceSecurity security;
     /** First packets of calls waiting for a charge, or null when the endpoint answers BUSY at once. */
     final DeferredCalls deferred;
 
@@ -47,6 +50,10 @@ abstract class Listener {
     long lingerUntil;
 
     Listener(Endpoint endpoint, int serviceId, int backlogMax) {
+        this(endpoint, serviceId, backlogMax, ServiceSecurity.NULL_ONLY);
+    }
+
+    Listener(Endpoint endpoint, int serviceId, int backlogMax, ServiceSecurity security) {
         if (serviceId < 1 || serviceId > 65535) {
             throw new IllegalArgumentException("serviceId must be 1..65535: " + serviceId);
         }
@@ -56,6 +63,8 @@ abstract class Listener {
         this.endpoint = endpoint;
         this.serviceId = serviceId;
         this.backlogMax = backlogMax;
+        this.security = java.util.Objects.requireNonNull(security, "security");
+        this.backlog = new Backlog(security);
         this.deferred = endpoint.options.newCallDeferMillis() > 0 ? new DeferredCalls(backlogMax) : null;
     }
 

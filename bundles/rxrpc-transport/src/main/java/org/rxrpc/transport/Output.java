@@ -3,6 +3,9 @@ package org.rxrpc.transport;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import org.rxrpc.api.Counter;
+import org.rxrpc.security.ClientConnectionSecurity;
+import org.rxrpc.security.SecurityFailure;
+import org.rxrpc.security.ServerConnectionSecurity;
 import org.rxrpc.transport.io.DatagramIo;
 import org.rxrpc.transport.io.UdpAddress;
 import org.rxrpc.transport.wire.Ack;
@@ -83,15 +86,15 @@ final class Output {
                         .type(Wire.TYPE_DATA)
                         .flags(flags)
                         .userStatus(0)
-                        .securityIndex(0)
-                        .checksum(0)
+                        .securityIndex(c.securityIndex)
+                        .checksum(p.checksum)
                         .serviceId(call.serviceId);
                 pos = Wire.HEADER_SIZE;
             } else {
-                // The jumbo header before a sub-packet carries that sub-packet's flags.
+                // The jumbo header before a sub-packet carries that sub-packet's flags and checksum.
                 buf.put(pos, (byte) flags);
                 buf.put(pos + 1, (byte) 0);
-                buf.putShort(pos + 2, (short) 0);
+                buf.putShort(pos + 2, (short) p.checksum);
                 pos += Wire.JUMBO_HEADER_SIZE;
             }
             buf.position(pos);
@@ -128,7 +131,7 @@ final class Output {
                 .type(Wire.TYPE_ACK)
                 .flags(flags)
                 .userStatus(0)
-                .securityIndex(0)
+                .securityIndex(c.securityIndex)
                 .checksum(0)
                 .serviceId(call.serviceId);
         int previous = Math.max(call.rxHighestStored, call.rxDelivered);
@@ -177,7 +180,7 @@ final class Output {
                 .type(Wire.TYPE_ACK)
                 .flags(Wire.FLAG_CLIENT_INITIATED | Wire.FLAG_SLOW_START_OK)
                 .userStatus(0)
-                .securityIndex(0)
+                .securityIndex(c.securityIndex)
                 .checksum(0)
                 .serviceId(c.serviceId);
         int len = Ack.encode(
@@ -208,12 +211,70 @@ final class Output {
                 .type(Wire.TYPE_ABORT)
                 .flags(clientFlag(c))
                 .userStatus(0)
-                .securityIndex(0)
+                .securityIndex(c.securityIndex)
                 .checksum(0)
                 .serviceId(c.serviceId);
         buf.putInt(Wire.HEADER_SIZE, code);
         counters.abortSent(code);
         transmit(Wire.HEADER_SIZE + 4, c.peer.address);
+    }
+
+    /** A CHALLENGE (type 6) on the connection, call number 0, its body written by the class's state. */
+    void sendChallenge(Connection c, ServerConnectionSecurity security) {
+        connectionHeader(c, Wire.TYPE_CHALLENGE, 0);
+        buf.position(Wire.HEADER_SIZE);
+        int len = security.writeChallenge(buf);
+        transmit(Wire.HEADER_SIZE + len, c.peer.address);
+    }
+
+    /**
+     * A RESPONSE (type 7) answering the CHALLENGE body {@code challenge} (position to limit), written by the
+     * client connection's class with the current call number of each channel.
+     *
+     * @throws SecurityFailure if the class cannot answer (nothing is sent)
+     */
+    void sendResponse(Connection c, ClientConnectionSecurity security, ByteBuffer challenge) throws SecurityFailure {
+        connectionHeader(c, Wire.TYPE_RESPONSE, Wire.FLAG_CLIENT_INITIATED);
+        buf.position(Wire.HEADER_SIZE);
+        int len;
+        try {
+            int[] n = c.channelCallNumber;
+            len = security.writeResponse(challenge, buf, n[0], n[1], n[2], n[3]);
+        } catch (SecurityFailure | RuntimeException e) {
+            buf.clear();
+            throw e;
+        }
+        counters.inc(Counter.RESPONSES_SENT);
+        transmit(Wire.HEADER_SIZE + len, c.peer.address);
+    }
+
+    /**
+     * What an OpenAFS client of the null class answers a CHALLENGE with: a RESPONSE carrying the challenge's
+     * own body (rx_null has no GetResponse, so rxi_ReceiveChallengePacket sends the packet back as it is).
+     */
+    void sendResponseEcho(Connection c, ByteBuffer challenge) {
+        connectionHeader(c, Wire.TYPE_RESPONSE, Wire.FLAG_CLIENT_INITIATED);
+        buf.position(Wire.HEADER_SIZE);
+        int len = challenge.remaining();
+        for (int i = 0; i < len; i++) buf.put(Wire.HEADER_SIZE + i, challenge.get(challenge.position() + i));
+        counters.inc(Counter.RESPONSES_SENT);
+        transmit(Wire.HEADER_SIZE + len, c.peer.address);
+    }
+
+    /** The header of a connection-level packet (call number 0, seq 0) we send on {@code c}. */
+    private void connectionHeader(Connection c, int type, int flags) {
+        out.wrap(buf, 0)
+                .epoch(c.epoch)
+                .cid(c.cid)
+                .callNumber(0)
+                .seq(0)
+                .serial(c.takeSerial())
+                .type(type)
+                .flags(flags)
+                .userStatus(0)
+                .securityIndex(c.securityIndex)
+                .checksum(0)
+                .serviceId(c.serviceId);
     }
 
     /**

@@ -21,6 +21,8 @@ final class PacketBuffer {
     boolean inFlight;
     boolean softAcked;
     boolean needsResend;
+    /** The header checksum of a secured DATA packet (bytes 24-25, or its jumbo header's), set when secured. */
+    int checksum;
 
     void reset() {
         length = 0;
@@ -31,5 +33,6 @@ final class PacketBuffer {
         inFlight = false;
         softAcked = false;
         needsResend = false;
+        checksum = 0;
     }
 }

@@ -33,6 +33,13 @@ final class RxLog {
 
     private RxLog() {}
 
+    /** A connection aborted for security (its RESPONSE, CHALLENGE or level refused): the reason, never key material. */
+    static void securityRefused(Connection c, org.rxrpc.security.SecurityFailure f) {
+        if (!CONNECTIONS.isDebugEnabled()) return;
+        CONNECTIONS.debug(
+                "connection {}/{} with {} refused: {}", hex(c.epoch), hex(c.cid), c.peer.address, f.toString());
+    }
+
     /** A client call took its channel and starts sending. */
     static void clientCallStarted(Call c) {
         if (!CALLS.isDebugEnabled()) return;

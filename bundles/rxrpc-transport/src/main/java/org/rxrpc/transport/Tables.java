@@ -168,7 +168,7 @@ final class Tables {
         return clientConnections.get((cid >>> 2) & 0x3FFFFFFFL);
     }
 
-    /** A client connection with a free channel for the call's service and peer, made if need be. */
+    /** A client connection with a free channel for the call's service, peer and security, made if need be. */
     Connection clientConnectionFor(Call call, long now) {
         target.set(call.peerAddress);
         Peer peer = peer(target);
@@ -181,13 +181,22 @@ final class Tables {
         if (!call.options.newConnection()) {
             for (int i = 0; i < peer.clientConnCount; i++) {
                 Connection c = peer.clientConns[i];
-                if (!c.dedicated && c.serviceId == call.serviceId && c.freeChannel() >= 0) return c;
+                if (!c.dedicated
+                        && c.serviceId == call.serviceId
+                        && c.clientSecurity == call.options.security()
+                        && c.securityAbort == 0
+                        && c.freeChannel() >= 0) return c;
             }
         }
         Connection c = new Connection();
         int cid = nextCidCounter << 2;
         nextCidCounter = nextCidCounter >= 0x3FFFFFFF ? 1 : nextCidCounter + 1;
         c.initClient(peer, epoch, cid, call.serviceId, call.options.newConnection(), now);
+        // Keyed from the token when made, so that packets are secured from the first DATA on.
+        org.rxrpc.security.ClientSecurity security = call.options.security();
+        c.clientSecurity = security;
+        c.securityIndex = security.index();
+        c.security = security.newConnection(epoch, cid);
         clientConnections.put((cid >>> 2) & 0x3FFFFFFFL, c);
         peer.addClientConn(c);
         linkConnection(c);

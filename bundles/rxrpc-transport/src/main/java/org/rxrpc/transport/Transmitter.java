@@ -16,9 +16,11 @@ final class Transmitter {
     private final Output output;
     private final Counters counters;
     private final int sendWindowMax;
+    private final PacketSecurity packetSecurity;
 
-    Transmitter(Output output, Counters counters, int sendWindowMax) {
+    Transmitter(Output output, Counters counters, int sendWindowMax, PacketSecurity packetSecurity) {
         this.output = output;
+        this.packetSecurity = packetSecurity;
         this.counters = counters;
         this.sendWindowMax = sendWindowMax;
     }
@@ -27,6 +29,14 @@ final class Transmitter {
     void pump(Call call, long now) {
         if (call.conn == null || call.state.isComplete() || call.busyRetryAt != 0) return;
         if (!call.client && !call.rxComplete()) return;
+        if (call.txSecuredTop != call.txQueuedTop) {
+            // New packets are secured once, before their first send (their length may change: padding).
+            org.rxrpc.security.SecurityFailure f = packetSecurity.secureQueued(call);
+            if (f != null) {
+                call.abort(f.abortCode()); // e.g. an expired ticket: the call ends on the next look
+                return;
+            }
+        }
         Peer peer = call.conn.peer;
         if (call.resendPending > 0) {
             for (int seq = call.txHardAck + 1; seq - call.txTop <= 0 && call.inFlight < call.cwnd; seq++) {
@@ -42,7 +52,7 @@ final class Transmitter {
                 }
             }
         }
-        int queuedTop = call.txQueuedTop;
+        int queuedTop = call.txSecuredTop; // what the application queued, as far as it is secured
         int windowEnd = call.txHardAck + Math.min(call.txWindow, sendWindowMax);
         int lastSeq = call.txLastSeq;
         while (call.txTop != queuedTop && call.txTop - windowEnd < 0 && call.inFlight < call.cwnd) {

@@ -61,7 +61,7 @@ final class CallBench implements AutoCloseable {
         }
         io = new CapturingDatagramIo(endpoint.localAddress());
         output = new Output(io, counters, receiveWindow);
-        transmitter = new Transmitter(output, counters, sendWindow);
+        transmitter = new Transmitter(output, counters, sendWindow, new PacketSecurity(counters));
         receiver = new Receiver(rxPool != null ? rxPool : endpoint.pool, counters, receiveWindow);
     }
 
