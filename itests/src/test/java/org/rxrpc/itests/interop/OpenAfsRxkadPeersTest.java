@@ -14,10 +14,10 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.rxrpc.security.SecurityAbortCodes;
 import org.rxrpc.api.AbortCodes;
 import org.rxrpc.itests.interop.OpenAfsPeers.ClientResult;
 import org.rxrpc.itests.interop.OpenAfsPeers.ServerProcess;
+import org.rxrpc.security.SecurityAbortCodes;
 
 /**
  * The C rxperf peers with rxkad (Debian's libafsrpc and libafsauthent) against each other, the baseline
@@ -59,10 +59,16 @@ class OpenAfsRxkadPeersTest {
     @Test
     void theOpenAfsServerRefusesNoSecurityALowerLevelAWrongKeyAndAnUnknownKvno() throws Exception {
         try (ServerProcess server = OpenAfsPeers.startServer("-V", "-k", keys.toString(), "-S", "crypt")) {
-            assertRefused(AbortCodes.RX_INVALID_OPERATION, OpenAfsPeers.runClient(server.port, CLIENT_TIMEOUT, "-n", "1", "-q"));
+            assertRefused(
+                    AbortCodes.RX_INVALID_OPERATION,
+                    OpenAfsPeers.runClient(server.port, CLIENT_TIMEOUT, "-n", "1", "-q"));
             assertRefused(SecurityAbortCodes.RXKADLEVELFAIL, client(server, "auth", "-k", keys.toString(), "-n", "1"));
-            assertRefused(SecurityAbortCodes.RXKADBADTICKET, client(server, "crypt", "-K", KVNO + ":fedcba9876543210", "-n", "1"));
-            assertRefused(SecurityAbortCodes.RXKADUNKNOWNKEY, client(server, "crypt", "-K", (KVNO + 1) + ":" + KEY, "-n", "1"));
+            assertRefused(
+                    SecurityAbortCodes.RXKADBADTICKET,
+                    client(server, "crypt", "-K", KVNO + ":fedcba9876543210", "-n", "1"));
+            assertRefused(
+                    SecurityAbortCodes.RXKADUNKNOWNKEY,
+                    client(server, "crypt", "-K", (KVNO + 1) + ":" + KEY, "-n", "1"));
             ClientResult right = client(server, "crypt", "-K", KVNO + ":" + KEY, "-n", "1");
             OpenAfsPeers.assertAllCallsSucceeded(right, 1, server::log);
         }
