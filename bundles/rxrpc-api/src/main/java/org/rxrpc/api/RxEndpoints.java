@@ -29,6 +29,22 @@ public interface RxEndpoints {
     String MAX_LIVE_CALLS = "rxrpc.maxLiveCalls";
     /** Service property: a name for logs and reports (String; default: the registering bundle's). */
     String NAME = "rxrpc.service.name";
+    /**
+     * Service property: the security indexes a service accepts (Integer, an array or collection of them, or
+     * text such as {@code "0,2"}; default 0, the null class only). Every index but 0 needs a
+     * {@link org.rxrpc.security.ServerSecurity} service with this property naming its index (the rxkad
+     * bundle registers index 2 once it has keys); until one is there the service is not listening.
+     *
+     * @since 1.1
+     */
+    String SECURITY_INDEX = "rxrpc.securityIndex";
+    /**
+     * Service property: the lowest level a secured connection may run at ({@code clear}, {@code auth},
+     * {@code crypt}, or 0..2; default clear); a client below it is aborted with RXKADLEVELFAIL.
+     *
+     * @since 1.1
+     */
+    String MINIMUM_LEVEL = "rxrpc.minimumLevel";
 
     /**
      * The shared endpoint on {@code port}, opened on first use, for services listened on directly (not

@@ -7,7 +7,8 @@ import java.util.Objects;
 
 /**
  * What a service accepts: the security classes (one {@link ServerSecurity} per index) and a minimum level
- * for all of them. A connection under another index is refused (OpenAFS's raw ABORT RX_INVALID_OPERATION);
+ * for the classes with levels. The null class, when accepted, is not held to it (as OpenAFS servers accept
+ * index 0 beside rxkad for some calls); a service that wants every call protected does not accept index 0. A connection under another index is refused (OpenAFS's raw ABORT RX_INVALID_OPERATION);
  * one whose response chose a level below {@link #minimumLevel(int)} is aborted with RXKADLEVELFAIL.
  * Immutable.
  */
@@ -30,7 +31,7 @@ public final class ServiceSecurity {
      * A service accepting {@code classes} at {@code minimumLevel} or above.
      *
      * @throws IllegalArgumentException if no class is given, two share an index, an index is outside 0..255,
-     *     the level is not clear, auth or crypt, or the null class is given with a minimum above clear
+     *     or the level is not clear, auth or crypt
      */
     public static ServiceSecurity of(int minimumLevel, ServerSecurity... classes) {
         if (minimumLevel < SecurityLevels.CLEAR || minimumLevel > SecurityLevels.CRYPT) {
@@ -45,10 +46,6 @@ public final class ServiceSecurity {
             int i = s.index();
             if (i < 0 || i > 255) throw new IllegalArgumentException("security index outside 0..255: " + i);
             if (seen[i]) throw new IllegalArgumentException("two security classes with index " + i);
-            if (i == SecurityClass.NULL_INDEX && minimumLevel > SecurityLevels.CLEAR) {
-                throw new IllegalArgumentException(
-                        "the null class cannot meet a minimum level of " + SecurityLevels.name(minimumLevel));
-            }
             seen[i] = true;
             list.add(s);
         }
@@ -60,8 +57,12 @@ public final class ServiceSecurity {
         return minimumLevel;
     }
 
-    /** The lowest level a connection under {@code index} may run at: the higher of the two minimums. */
+    /**
+     * The lowest level a connection under {@code index} may run at: the higher of the two minimums; clear
+     * for the null class.
+     */
     public int minimumLevel(int index) {
+        if (index == SecurityClass.NULL_INDEX) return SecurityLevels.CLEAR;
         ServerSecurity s = forIndex(index);
         return s == null ? minimumLevel : Math.max(minimumLevel, s.minimumLevel());
     }

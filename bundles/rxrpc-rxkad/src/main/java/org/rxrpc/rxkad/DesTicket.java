@@ -31,7 +31,18 @@ public final class DesTicket {
     static final SecurityFailure MALFORMED = new SecurityFailure(RXKADBADTICKET, "ticket does not decode");
     private static final SecurityFailure NO_DES = new SecurityFailure(RXKADBADTICKET, "DES unavailable in this JVM");
 
-    private static final ThreadLocal<Cipher> DES = ThreadLocal.withInitial(DesTicket::newCipher);
+    private static final ThreadLocal<KeyedCipher> DES = ThreadLocal.withInitial(KeyedCipher::new);
+
+    /**
+     * A thread's DES-PCBC cipher and the key and direction it was last initialised with: a cipher resets to
+     * that state after doFinal, so tickets under the same server key decrypt without a new init (whose key
+     * specs and key schedule are what allocates).
+     */
+    private static final class KeyedCipher {
+        final Cipher cipher = newCipher();
+        long key;
+        int mode = -1;
+    }
 
     private static Cipher newCipher() {
         try {
@@ -42,14 +53,21 @@ public final class DesTicket {
     }
 
     private static void pcbc(int mode, long key, byte[] in, int off, int len, byte[] out) throws SecurityFailure {
-        Cipher cipher = DES.get();
+        KeyedCipher kc = DES.get();
+        Cipher cipher = kc.cipher;
         if (cipher == null) throw NO_DES;
-        byte[] k = new byte[8];
-        Fcrypt.putBlock(k, 0, key);
         try {
-            cipher.init(mode, new SecretKeySpec(k, "DES"), new IvParameterSpec(k));
+            if (kc.mode != mode || kc.key != key) {
+                kc.mode = -1;
+                byte[] k = new byte[8];
+                Fcrypt.putBlock(k, 0, key);
+                cipher.init(mode, new SecretKeySpec(k, "DES"), new IvParameterSpec(k));
+                kc.key = key;
+                kc.mode = mode;
+            }
             cipher.doFinal(in, off, len, out, 0);
         } catch (GeneralSecurityException e) {
+            kc.mode = -1; // a failed doFinal leaves the cipher in no known state
             throw MALFORMED;
         }
     }

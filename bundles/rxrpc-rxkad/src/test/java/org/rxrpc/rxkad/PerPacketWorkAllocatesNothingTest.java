@@ -67,19 +67,26 @@ class PerPacketWorkAllocatesNothingTest {
     }
 
     @Test
-    void responseVerificationAllocatesOnlyInsideTheJdkCipher() throws Exception {
+    void responseVerificationUnderAKnownServerKeyAllocatesNothing() throws Exception {
         Token token = Pair.token();
         RxkadServerSecurity server = Pair.server(0);
         long total = 0;
+        long least = Long.MAX_VALUE;
         int n = 200;
         for (int i = 0; i < 2 * n; i++) {
             Pair p = new Pair(server, Pair.client(token, 2));
             ByteBuffer r = p.response();
             long before = allocated();
             p.server.verifyResponse(r);
-            if (i >= n) total += allocated() - before;
+            long spent = allocated() - before;
+            if (i >= n) {
+                total += spent;
+                least = Math.min(least, spent);
+            }
         }
+        // The thread's DES cipher stays initialised with the server key (DesTicket): no key schedule per ticket.
         System.out.println("rxkad: bytes allocated per RESPONSE verified (DES ticket, JDK DES/PCBC): " + total / n);
-        assertTrue(total / n < 4096, "per response: " + total / n);
+        assertEquals(0, least, "per response");
+        assertTrue(total / n < 64, "per response on average: " + total / n);
     }
 }

@@ -346,7 +346,10 @@ final class Input {
     private void finishedCallPacket(Connection conn, int ch, UdpAddress from) {
         Header h = header;
         int abort = conn.channelLastAbort[ch];
-        if (h.type() == Wire.TYPE_ABORT) return;
+        if (h.type() == Wire.TYPE_ABORT) {
+            counters.inc(Counter.LATE_PACKETS); // an ABORT of a call already over: nothing to repeat
+            return;
+        }
         if (abort != 0 && h.type() == Wire.TYPE_DATA) {
             output.sendAbort(conn, ch, h.callNumber(), abort);
         } else if (h.type() == Wire.TYPE_ACK && (h.flags() & Wire.FLAG_REQUEST_ACK) != 0) {

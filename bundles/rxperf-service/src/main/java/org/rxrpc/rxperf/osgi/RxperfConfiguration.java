@@ -2,6 +2,7 @@ package org.rxrpc.rxperf.osgi;
 
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.osgi.service.metatype.annotations.Option;
 import org.rxrpc.api.RxEndpoint;
 
 /**
@@ -30,6 +31,22 @@ public @interface RxperfConfiguration {
             min = "1",
             max = "65536")
     int rxrpc_maxLiveCalls() default 64;
+
+    @AttributeDefinition(
+            name = "Security classes",
+            description = "Security indexes accepted, e.g. \"0,2\" (0 none, 2 rxkad: needs the rxkad bundle's keys,"
+                    + " PID org.rxrpc.rxkad).")
+    String rxrpc_securityIndex() default "0";
+
+    @AttributeDefinition(
+            name = "Minimum level",
+            description = "Lowest level of a secured connection: clear, auth or crypt (lower: RXKADLEVELFAIL).",
+            options = {
+                @Option(value = "clear", label = "clear"),
+                @Option(value = "auth", label = "auth"),
+                @Option(value = "crypt", label = "crypt")
+            })
+    String rxrpc_minimumLevel() default "clear";
 
     @AttributeDefinition(
             name = "Event loop",

@@ -21,6 +21,8 @@ record HandlerProperties(int serviceId, int port, int backlog, int maxLiveCalls,
             RxEndpoints.BACKLOG,
             RxEndpoints.MAX_LIVE_CALLS,
             RxEndpoints.NAME,
+            RxEndpoints.SECURITY_INDEX,
+            RxEndpoints.MINIMUM_LEVEL,
             RxEventLoopHandler.EVENT_LOOP);
 
     static HandlerProperties of(ServiceReference<?> ref) {

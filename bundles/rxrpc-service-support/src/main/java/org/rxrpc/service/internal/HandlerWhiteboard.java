@@ -83,6 +83,11 @@ public final class HandlerWhiteboard {
         props.put(RxEndpoints.PORT, p.port());
         props.put(RxEndpoints.NAME, p.name());
         if (p.backlog() > 0) props.put(RxEndpoints.BACKLOG, p.backlog());
+        // The transport's whiteboard reads (and checks) the security settings.
+        for (String key : new String[] {RxEndpoints.SECURITY_INDEX, RxEndpoints.MINIMUM_LEVEL}) {
+            Object v = ref.getProperty(key);
+            if (v != null) props.put(key, v);
+        }
         synchronized (this) {
             if (!active) {
                 host.close();

@@ -15,6 +15,9 @@ import org.rxrpc.api.RxEndpoints;
 import org.rxrpc.api.RxService;
 import org.rxrpc.api.ServiceStatus;
 import org.rxrpc.api.ServiceStatus.State;
+import org.rxrpc.security.NullSecurity;
+import org.rxrpc.security.ServerSecurity;
+import org.rxrpc.security.ServiceSecurity;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,6 +52,10 @@ final class ServiceWhiteboard {
         DiscardNotifier discard;
         int backlog;
         String name;
+        /** The security indexes it accepts and its minimum level (rxrpc.securityIndex, rxrpc.minimumLevel). */
+        int[] securityIndexes = {0};
+
+        int minimumLevel;
         RxService service;
         InetSocketAddress boundTo;
         State state = State.WAITING;
@@ -71,6 +78,9 @@ final class ServiceWhiteboard {
     private final Ports ports;
     /** By key, in order (port, then service id). Guarded by this. */
     private final Map<Long, Entry> entries = new TreeMap<>();
+
+    /** ServerSecurity services by the index their rxrpc.securityIndex names. Guarded by this. */
+    private final Map<Integer, ServerSecurity> securityClasses = new TreeMap<>();
 
     private boolean active;
     /** Retries FAILED services while active. Guarded by this. */
@@ -185,10 +195,14 @@ final class ServiceWhiteboard {
         int serviceId;
         int port;
         int backlog;
+        int[] securityIndexes;
+        int minimumLevel;
         try {
             serviceId = number(props, RxEndpoints.SERVICE_ID, 1, 65535, -1);
             port = number(props, RxEndpoints.PORT, 0, 65535, -1);
             backlog = number(props, RxEndpoints.BACKLOG, 1, RxEndpoint.MAX_BACKLOG, 0);
+            securityIndexes = SecurityProperties.indexes(props.get(RxEndpoints.SECURITY_INDEX));
+            minimumLevel = SecurityProperties.minimumLevel(props.get(RxEndpoints.MINIMUM_LEVEL));
         } catch (IllegalArgumentException ex) {
             LOG.warn("Rx notifier {} ignored: {}", n != null ? n : d, ex.getMessage());
             return null;
@@ -207,6 +221,8 @@ final class ServiceWhiteboard {
         if (n != null) e.newCall = n;
         if (d != null) e.discard = d;
         if (backlog > 0) e.backlog = backlog;
+        e.securityIndexes = securityIndexes;
+        e.minimumLevel = minimumLevel;
         Object name = props.get(RxEndpoints.NAME);
         if (name != null) e.name = name.toString();
         if (e.name == null) e.name = "service " + serviceId;
@@ -232,8 +248,13 @@ final class ServiceWhiteboard {
         InetSocketAddress bound;
         int failedBefore;
         try {
+            ServiceSecurity security = security(e);
+            if (security == null) {
+                throw new IllegalStateException("a security class it accepts (" + RxEndpoints.SECURITY_INDEX + " = "
+                        + java.util.Arrays.toString(e.securityIndexes) + ") has no ServerSecurity service yet");
+            }
             RxEndpoint endpoint = ports.openShared(e.port);
-            s = endpoint.listen(e.serviceId, backlog, n, d);
+            s = endpoint.listen(e.serviceId, backlog, security, n, d);
             bound = endpoint.localAddress();
         } catch (RuntimeException ex) {
             String why = ex.getMessage()
@@ -289,6 +310,50 @@ final class ServiceWhiteboard {
         } catch (RuntimeException ex) {
             LOG.warn("new-call notifier of service {} threw on listening", e.serviceId, ex);
         }
+    }
+
+    /**
+     * What the entry accepts, from the security classes registered now: index 0 is the null class; null if a
+     * class it names is missing (the service then waits, FAILED, and is tried again). Guarded by this.
+     */
+    private synchronized ServiceSecurity security(Entry e) {
+        ServerSecurity[] classes = new ServerSecurity[e.securityIndexes.length];
+        for (int i = 0; i < classes.length; i++) {
+            int index = e.securityIndexes[i];
+            classes[i] = index == 0 ? NullSecurity.INSTANCE : securityClasses.get(index);
+            if (classes[i] == null) return null;
+        }
+        return ServiceSecurity.of(e.minimumLevel, classes);
+    }
+
+    /** A ServerSecurity service: its index from rxrpc.securityIndex (else its own); services waiting for it listen. */
+    void addSecurity(ServerSecurity s, Map<String, Object> props) {
+        int index;
+        try {
+            index = props.get(RxEndpoints.SECURITY_INDEX) == null
+                    ? s.index()
+                    : SecurityProperties.indexes(props.get(RxEndpoints.SECURITY_INDEX))[0];
+        } catch (IllegalArgumentException ex) {
+            LOG.warn("security class {} ignored: {}", s, ex.getMessage());
+            return;
+        }
+        if (index == 0) {
+            LOG.warn("security class {} ignored: index 0 is the null class", s);
+            return;
+        }
+        synchronized (this) {
+            if (securityClasses.putIfAbsent(index, s) != null) {
+                LOG.warn("security class {} ignored: index {} already has one", s, index);
+                return;
+            }
+            if (retry != null) retry.execute(this::retryFailed);
+        }
+        LOG.info("security class {} ({}) available to Rx services", index, s.name());
+    }
+
+    /** A ServerSecurity service went: services listening keep the object they were given until they restart. */
+    synchronized void removeSecurity(ServerSecurity s) {
+        securityClasses.values().removeIf(c -> c == s);
     }
 
     private void remove(Map<String, Object> props, NewCallNotifier n, DiscardNotifier d) {

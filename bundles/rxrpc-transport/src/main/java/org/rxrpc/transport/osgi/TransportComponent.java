@@ -31,6 +31,7 @@ import org.rxrpc.api.RxEndpoint;
 import org.rxrpc.api.RxEndpoints;
 import org.rxrpc.api.RxTransport;
 import org.rxrpc.api.ServiceStatus;
+import org.rxrpc.security.ServerSecurity;
 import org.rxrpc.transport.RxTransportImpl;
 import org.rxrpc.transport.jmx.MBeans;
 import org.slf4j.Logger;
@@ -293,6 +294,16 @@ public final class TransportComponent implements RxTransport, RxEndpoints, Servi
     void removeDiscardNotifier(DiscardNotifier notifier, Map<String, Object> props) {
         whiteboard.removeDiscard(notifier, props);
         syncMBeans();
+    }
+
+    /** A security class for services that accept its index (rxrpc.securityIndex; the rxkad bundle's: 2). */
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    void addServerSecurity(ServerSecurity security, Map<String, Object> props) {
+        whiteboard.addSecurity(security, props);
+    }
+
+    void removeServerSecurity(ServerSecurity security, Map<String, Object> props) {
+        whiteboard.removeSecurity(security);
     }
 
     /** At once when a service comes or goes (the monitor also does it every second). */

@@ -1,0 +1,116 @@
+package org.rxrpc.transport;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.rxrpc.api.AbortCodes;
+import org.rxrpc.api.CallOptions;
+import org.rxrpc.api.Counter;
+import org.rxrpc.api.EndpointOptions;
+import org.rxrpc.api.RxCall;
+import org.rxrpc.api.RxEndpoint;
+import org.rxrpc.api.RxStats;
+import org.rxrpc.rxkad.LocalAuth;
+import org.rxrpc.rxkad.RxkadClientSecurity;
+import org.rxrpc.rxkad.RxkadServerSecurity;
+import org.rxrpc.security.SecurityLevels;
+import org.rxrpc.security.ServiceSecurity;
+import org.rxrpc.service.ServiceHost;
+import org.rxrpc.transport.testutil.RawPacket;
+import org.rxrpc.transport.testutil.RawRxSocket;
+
+/** The handshake's timers and the client's answers, against raw peers on loopback. */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class ChallengeResendAndAnswerTest {
+    private static final int SERVICE = 4714;
+
+    @Test
+    void anUnansweredChallengeIsResentEveryTwoSecondsThenTheHeldCallIsAbortedCallDead() throws Exception {
+        try (RxEndpoint server = new RxTransportImpl().open(EndpointOptions.defaults());
+                ServiceHost host = ServiceHost.serve(
+                        server,
+                        SERVICE,
+                        4,
+                        ServiceSecurity.of(
+                                SecurityLevels.CLEAR,
+                                RxkadServerSecurity.builder(RxkadCallsOverLoopbackTest.KEYS)
+                                        .build()),
+                        4,
+                        "silent",
+                        call -> call.abort(1),
+                        false);
+                RawRxkadClient c = new RawRxkadClient(
+                        server.localAddress(),
+                        SERVICE,
+                        0x1000,
+                        new RxkadClientSecurity(
+                                LocalAuth.mint(RxkadCallsOverLoopbackTest.KEYS, System.currentTimeMillis() / 1000),
+                                SecurityLevels.CRYPT))) {
+            long t0 = System.nanoTime();
+            c.sendRequest(1, new byte[] {1}, null);
+            int challenges = 0;
+            RawPacket abort = null;
+            while (abort == null && System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(15)) {
+                byte[] d = c.socket.receive(Duration.ofSeconds(3));
+                if (d == null) continue;
+                RawPacket p = RawPacket.parse(d);
+                if (p.type() == RawPacket.TYPE_CHALLENGE) challenges++;
+                if (p.type() == RawPacket.TYPE_ABORT) abort = p;
+            }
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            assertNotNull(abort, "the held call is aborted in the end");
+            assertEquals(Handshakes.CHALLENGE_TRIES, challenges);
+            assertEquals(1, abort.callNumber());
+            assertEquals(AbortCodes.RX_CALL_DEAD, RawRxkadClient.code(abort));
+            assertEquals(10, Math.round(seconds), "5 challenges 2 s apart: " + seconds);
+            RxStats s = server.stats();
+            assertEquals(1, s.get(Counter.CHALLENGES_UNANSWERED), s.toString());
+            assertEquals(1, s.get(Counter.CALLS_DISCARDED), s.toString());
+            assertEquals(0, s.get(Counter.CALLS_MADE_LIVE), s.toString());
+        }
+    }
+
+    @Test
+    void aNullClassClientEchoesTheChallengeAsOpenAfsRxNullDoes() throws Exception {
+        try (RxEndpoint client = new RxTransportImpl().open(EndpointOptions.defaults());
+                RawRxSocket server = RawRxSocket.open()) {
+            RxCall call = client.newCall(server.address(), SERVICE, CallOptions.DEFAULT, null);
+            call.send(ByteBuffer.wrap(new byte[] {7}), true);
+            RawPacket data = RawPacket.parse(server.receive(Duration.ofSeconds(5)));
+            byte[] challenge = {0, 0, 0, 2, 1, 2, 3, 4, 0, 0, 0, 0, 0, 0, 0, 0};
+            server.send(
+                    client.localAddress(),
+                    RawRxSocket.packet(
+                            RawRxSocket.header(
+                                    data.epoch(),
+                                    data.cid() & ~3,
+                                    0,
+                                    0,
+                                    1,
+                                    RawPacket.TYPE_CHALLENGE,
+                                    0,
+                                    0,
+                                    0,
+                                    0,
+                                    SERVICE),
+                            challenge));
+            RawPacket response = null;
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (response == null && System.nanoTime() < deadline) {
+                byte[] d = server.receive(Duration.ofSeconds(1));
+                if (d != null && RawPacket.parse(d).type() == RawPacket.TYPE_RESPONSE) response = RawPacket.parse(d);
+            }
+            assertNotNull(response);
+            assertArrayEquals(challenge, response.body());
+            assertEquals(0, response.callNumber());
+            assertEquals(1, client.stats().get(Counter.RESPONSES_SENT));
+            call.close();
+        }
+    }
+}
