@@ -75,6 +75,8 @@ final class Handshakes {
      */
     void hold(Connection conn, Call call, int channel, int callNumber, ByteBuffer b, int length, long now) {
         ServerHandshake hs = conn.handshake;
+        // A newer call on a channel supersedes the one held there (the client gave up on it).
+        if (hs.heldCalls[channel] != null) discardHeld(conn, channel);
         call.channel = channel;
         call.callNumber = callNumber;
         hs.heldCalls[channel] = call;

@@ -551,6 +551,9 @@ final class Input {
         }
         counters.abortReceived(code);
         if (!conn.weAreClient) handshakes.forget(conn); // its held calls go back to their owner
+        // A server refusing our connection for security: later calls take a new connection (and a new
+        // handshake) instead of meeting the same ABORT on this one.
+        else if (org.rxrpc.security.SecurityAbortCodes.name(code) != null) conn.securityAbort = code;
         for (int ch = 0; ch < Wire.MAX_CALLS; ch++) {
             Call call = conn.channelCall[ch];
             if (call != null) events.abortedByPeer(call, code);

@@ -91,6 +91,29 @@ class RxkadCallsOverLoopbackTest {
         assertEquals(0, c.get(Counter.SECURED_PACKETS_REJECTED) + c.get(Counter.DROP_SECURITY), c.toString());
     }
 
+    /**
+     * The jumbogram decision: a secured packet joins a jumbogram only if its body is exactly 1412 bytes, so
+     * at clear and auth 1 MiB goes in fewer datagrams than packets, at crypt (padded to 1408) one each.
+     */
+    @Test
+    void jumbogramsCarrySecuredPacketsAtClearAndAuthButNotAtCrypt() throws Exception {
+        for (int level = SecurityLevels.CLEAR; level <= SecurityLevels.CRYPT; level++) {
+            RxperfClient c = client(level);
+            c.call(Rxperf.OP_RPC, 4, 4, true); // the handshake, and the peer's trailer (jumbo 4) learnt
+            RxStats before = clientEndpoint.stats();
+            c.call(Rxperf.OP_SEND, 1 << 20, 0, true);
+            RxStats after = clientEndpoint.stats();
+            long packets = after.get(Counter.DATA_PACKETS_SENT) - before.get(Counter.DATA_PACKETS_SENT);
+            long datagrams = after.get(Counter.DATAGRAMS_SENT)
+                    - before.get(Counter.DATAGRAMS_SENT)
+                    - (after.get(Counter.ACKS_SENT) - before.get(Counter.ACKS_SENT));
+            String what = SecurityLevels.name(level) + ": " + packets + " DATA packets in " + datagrams + " datagrams";
+            if (level == SecurityLevels.CRYPT) assertEquals(packets, datagrams, what);
+            else assertTrue(datagrams < packets * 3 / 4, what);
+        }
+        assertEquals(0, serverEndpoint.stats().get(Counter.SECURED_PACKETS_REJECTED));
+    }
+
     @Test
     void callsWithoutSecurityStillServedWhenTheServiceAcceptsTheNullClass() throws Exception {
         new RxperfClient(clientEndpoint, serverEndpoint.localAddress(), CallOptions.DEFAULT)
