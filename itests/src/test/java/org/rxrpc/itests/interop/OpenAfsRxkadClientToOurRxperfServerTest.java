@@ -50,12 +50,7 @@ class OpenAfsRxkadClientToOurRxperfServerTest {
     @BeforeAll
     static void makeKeys(@TempDir Path dir) throws Exception {
         OpenAfsPeers.require();
-        keys = ServerConfigFolder.create(
-                dir.resolve("server"),
-                "rxkad.test",
-                OpenAfsPeers.LOOPBACK,
-                OpenAfsRxkadPeersTest.KVNO,
-                OpenAfsRxkadPeersTest.KEY);
+        keys = ServerConfigFolder.loopbackTestKeys(dir);
         folder = OpenAfsKeyFolder.open(keys);
     }
 
@@ -129,8 +124,8 @@ class OpenAfsRxkadClientToOurRxperfServerTest {
     @Test
     void ourServerRefusesNoSecurityALowerLevelAWrongKeyAndAnUnknownKvnoWithOpenAfsCodes() {
         start(SecurityLevels.CRYPT);
-        String key = OpenAfsRxkadPeersTest.KEY;
-        int kvno = OpenAfsRxkadPeersTest.KVNO;
+        String key = ServerConfigFolder.TEST_KEY;
+        int kvno = ServerConfigFolder.TEST_KVNO;
         OpenAfsRxkadPeersTest.assertRefused(
                 AbortCodes.RX_INVALID_OPERATION, OpenAfsPeers.runClient(port, CLIENT_TIMEOUT, "-n", "1", "-q"));
         OpenAfsRxkadPeersTest.assertRefused(

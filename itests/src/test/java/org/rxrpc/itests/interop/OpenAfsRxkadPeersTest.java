@@ -28,8 +28,8 @@ import org.rxrpc.security.SecurityAbortCodes;
  */
 @Timeout(value = 2, unit = TimeUnit.MINUTES)
 class OpenAfsRxkadPeersTest {
-    static final String KEY = "0123456789abcdef";
-    static final int KVNO = 7;
+    private static final String KEY = ServerConfigFolder.TEST_KEY;
+    private static final int KVNO = ServerConfigFolder.TEST_KVNO;
     private static final Duration CLIENT_TIMEOUT = Duration.ofSeconds(30);
 
     private static Path keys;
@@ -37,7 +37,7 @@ class OpenAfsRxkadPeersTest {
     @BeforeAll
     static void makeKeys(@TempDir Path dir) {
         OpenAfsPeers.require();
-        keys = ServerConfigFolder.create(dir.resolve("server"), "rxkad.test", OpenAfsPeers.LOOPBACK, KVNO, KEY);
+        keys = ServerConfigFolder.loopbackTestKeys(dir);
     }
 
     @ParameterizedTest

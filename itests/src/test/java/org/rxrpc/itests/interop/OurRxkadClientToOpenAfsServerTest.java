@@ -50,12 +50,7 @@ class OurRxkadClientToOpenAfsServerTest {
     @BeforeAll
     static void makeKeys(@TempDir Path dir) throws Exception {
         OpenAfsPeers.require();
-        keys = ServerConfigFolder.create(
-                dir.resolve("server"),
-                "rxkad.test",
-                OpenAfsPeers.LOOPBACK,
-                OpenAfsRxkadPeersTest.KVNO,
-                OpenAfsRxkadPeersTest.KEY);
+        keys = ServerConfigFolder.loopbackTestKeys(dir);
         try (OpenAfsKeyFolder folder = OpenAfsKeyFolder.open(keys)) {
             keyRing = folder.keys();
         }

@@ -18,7 +18,17 @@ final class ServerConfigFolder {
     private static final Path ASETKEY = Path.of("/usr/sbin/asetkey");
     private static final Path FIXED_SERVER_FOLDER = Path.of("/etc/openafs/server");
 
+    /** The DES key (and its kvno) of the rxperf tests' folders: a test key, thrown away with the folder. */
+    static final String TEST_KEY = "0123456789abcdef";
+
+    static final int TEST_KVNO = 7;
+
     private ServerConfigFolder() {}
+
+    /** {@code dir/server}: a folder for cell rxkad.test on loopback with {@link #TEST_KEY} as {@link #TEST_KVNO}. */
+    static Path loopbackTestKeys(Path dir) {
+        return create(dir.resolve("server"), "rxkad.test", OpenAfsPeers.LOOPBACK, TEST_KVNO, TEST_KEY);
+    }
 
     /** Skips (or with CI=true fails) where asetkey cannot run. */
     static void require() {
