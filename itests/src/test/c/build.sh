@@ -28,18 +28,31 @@ fi
 mkdir -p "$OUT"
 CFLAGS="-O2 -Wall -DAFS_PTHREAD_ENV -D_GNU_SOURCE"
 
+# rxperf_server and rxperf_client carry rxperf_security.c (rxkad from libafsrpc, keys from libafsauthent).
 for prog in rxperf_server rxperf_client cb_fileserver; do
     src="$SRC/$prog.c"
     bin="$OUT/$prog"
-    if [ -x "$bin" ] && [ "$bin" -nt "$src" ] && [ "$bin" -nt "$SRC/build.sh" ]; then
+    extra=""
+    deps="$src $SRC/build.sh"
+    case $prog in
+    rxperf_*)
+        extra="$SRC/rxperf_security.c"
+        deps="$deps $extra $SRC/rxperf_security.h"
+        ;;
+    esac
+    fresh=1
+    for dep in $deps; do
+        [ -x "$bin" ] && [ "$bin" -nt "$dep" ] || fresh=0
+    done
+    if [ "$fresh" = 1 ]; then
         echo "build.sh: $bin is up to date"
         continue
     fi
-    if $CC $CFLAGS -o "$bin" "$src" -lafsrpc -lpthread; then
+    if $CC $CFLAGS -o "$bin" "$src" $extra -lafsauthent -lafsrpc -lpthread; then
         echo "build.sh: built $bin (shared libafsrpc)"
     else
-        echo "build.sh: shared link failed, trying static /usr/lib/libafsrpc.a" >&2
-        if $CC $CFLAGS -o "$bin" "$src" /usr/lib/libafsrpc.a -lpthread \
+        echo "build.sh: shared link failed, trying static /usr/lib/libafsauthent.a and libafsrpc.a" >&2
+        if $CC $CFLAGS -o "$bin" "$src" $extra /usr/lib/libafsauthent.a /usr/lib/libafsrpc.a -lpthread \
                -l:libhcrypto.so.5 -l:libroken.so.19; then
             echo "build.sh: built $bin (static libafsrpc.a)"
         else

@@ -12,12 +12,16 @@
  *        p50_us=<n> p90_us=<n> p99_us=<n> p999_us=<n> max_us=<n>
  * Exit status 0 iff failed == 0 and ok > 0.
  *
- * Build: gcc -O2 -Wall -DAFS_PTHREAD_ENV rxperf_client.c -lafsrpc -lpthread
+ * With -S LEVEL it speaks rxkad at that level, with a ticket minted from -k DIR or -K KVNO:KEY as
+ * -localauth does (rxperf_security.c).
+ *
+ * Build: gcc -O2 -Wall -DAFS_PTHREAD_ENV rxperf_client.c rxperf_security.c -lafsauthent -lafsrpc -lpthread
  */
 #include <afs/param.h>
 #include <rx/rx.h>
 #include <rx/rx_null.h>
 #include <rx/rx_globals.h>
+#include "rxperf_security.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -65,6 +69,10 @@ static double opt_linger = 0;
 static int opt_version = RXPERF_VERSION;	/* -v: override, for negative tests */
 static int opt_rawop = -1;		/* -o: override the op word, for negative tests */
 static int opt_corrupt = 0;		/* -x: flip one request payload byte */
+static int opt_level = -1;		/* -S: rxkad level; -1 = null security */
+static const char *opt_keydir = NULL;	/* -k: server config folder to mint the ticket from */
+static const char *opt_keyspec = NULL;	/* -K: KVNO:HEXKEY to mint the ticket from */
+static int secindex = 0;
 
 static struct rx_securityClass *secobj;
 static struct rx_connection **conns;
@@ -168,7 +176,7 @@ static struct rx_connection *
 new_conn(void)
 {
     struct rx_connection *c =
-	rx_NewConnection(opt_host, htons((unsigned short)opt_port), RXPERF_SERVICE, secobj, 0);
+	rx_NewConnection(opt_host, htons((unsigned short)opt_port), RXPERF_SERVICE, secobj, secindex);
     if (c && opt_timeout > 0) {
 	/* The library clamps the hard dead time to at least the dead time
 	 * (default 12 s), so lower the dead time first for short timeouts. */
@@ -334,6 +342,7 @@ usage(const char *prog)
 	    "usage: %s [-h HOST] [-p PORT] [-m rpc|send|recv] [-s REQ_BYTES] [-r REPLY_BYTES]\n"
 	    "          [-c CONCURRENCY] [-n CALLS | -d SECONDS] [-N] [-C CONNS] [-V] [-q]\n"
 	    "          [-t TIMEOUT_SECS] [-u UDPBUF_KIB] [-L LINGER_SECS] [-v VERSION] [-o OP] [-x]\n"
+	    "          [-S LEVEL (-k CONFIGDIR | -K KVNO:HEXKEY)]\n"
 	    "  -h HOST   server address (default 127.0.0.1)\n"
 	    "  -p PORT   server UDP port (default 7009)\n"
 	    "  -m MODE   rpc (S bytes out, R back), send (S bytes out), recv (R bytes back); default rpc\n"
@@ -349,6 +358,9 @@ usage(const char *prog)
 	    "  -t SECS   per-call hard dead time (rx_SetConnHardDeadTime; default off)\n"
 	    "  -u KIB    UDP socket buffer size in KiB (default: library default, 64)\n"
 	    "  -L SECS   stay alive SECS seconds after the last call (for captures)\n"
+	    "  -S LEVEL  rxkad (security index 2) at clear, auth or crypt; default: null security\n"
+	    "  -k DIR    mint the ticket from the newest key in DIR/KeyFile, as -localauth does\n"
+	    "  -K KEY    mint the ticket from KVNO:16 hex digits (a DES key)\n"
 	    "  negative tests: -v VERSION (send this version word), -o OP (send this op word,\n"
 	    "            payload as for -m), -x (flip the request payload byte at offset S/2)\n",
 	    prog);
@@ -366,7 +378,7 @@ main(int argc, char **argv)
     size_t nlat = 0, k;
     uint32_t *all;
 
-    while ((ch = getopt(argc, argv, "h:p:m:s:r:c:n:d:NC:Vqt:u:L:v:o:x")) != -1) {
+    while ((ch = getopt(argc, argv, "h:p:m:s:r:c:n:d:NC:Vqt:u:L:v:o:xS:k:K:")) != -1) {
 	switch (ch) {
 	case 'h': hostname = optarg; break;
 	case 'p': opt_port = atoi(optarg); break;
@@ -386,11 +398,17 @@ main(int argc, char **argv)
 	case 'v': opt_version = atoi(optarg); break;
 	case 'o': opt_rawop = atoi(optarg); break;
 	case 'x': opt_corrupt = 1; break;
+	case 'S':
+	    if ((opt_level = rxperf_parse_level(optarg)) < 0)
+		usage(argv[0]);
+	    break;
+	case 'k': opt_keydir = optarg; break;
+	case 'K': opt_keyspec = optarg; break;
 	default: usage(argv[0]);
 	}
     }
     if (optind != argc || opt_port <= 0 || opt_port > 65535 || opt_conc < 1 || opt_nconns < 0
-	|| opt_duration < 0)
+	|| opt_duration < 0 || (opt_level < 0 && (opt_keydir || opt_keyspec)))
 	usage(argv[0]);
     if (strcmp(mode, "rpc") == 0)
 	opt_op = OP_RPC;
@@ -430,7 +448,7 @@ main(int argc, char **argv)
 	fprintf(stderr, "rxperf_client: rx_Init failed\n");
 	return 1;
     }
-    secobj = rxnull_NewClientSecurityObject();
+    secobj = rxperf_client_security(opt_level, opt_keydir, opt_keyspec, &secindex);
 
     if (!opt_newconn) {
 	conns = calloc(opt_nconns, sizeof(*conns));
@@ -444,14 +462,15 @@ main(int argc, char **argv)
     }
     if (!opt_quiet)
 	fprintf(stderr,
-		"rxperf_client: %s:%d mode=%s req=%lld reply=%lld concurrency=%d %s%lld%s conns=%s%d%s%s\n",
+		"rxperf_client: %s:%d mode=%s req=%lld reply=%lld concurrency=%d %s%lld%s conns=%s%d%s%s security=%s\n",
 		hostname, opt_port, mode, opt_op == OP_RECV ? 0 : opt_req,
 		opt_op == OP_SEND ? 0 : opt_reply, opt_conc,
 		opt_calls >= 0 ? "calls=" : "seconds=",
 		opt_calls >= 0 ? opt_calls : (long long)opt_duration,
 		(opt_calls >= 0 && opt_duration > 0) ? " (with time limit)" : "",
 		opt_newconn ? "new-per-call" : "", opt_newconn ? 0 : opt_nconns,
-		opt_verify ? " verify" : "", opt_timeout ? " hard-timeout" : "");
+		opt_verify ? " verify" : "", opt_timeout ? " hard-timeout" : "",
+		opt_level < 0 ? "null" : rxperf_level_name(opt_level));
 
     ws = calloc(opt_conc, sizeof(*ws));
     t_start = now_sec();

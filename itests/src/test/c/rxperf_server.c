@@ -14,12 +14,16 @@
  *
  * Payload byte i (counted from the first payload byte) is (unsigned char)(i % 251).
  *
- * Build: gcc -O2 -Wall -DAFS_PTHREAD_ENV rxperf_server.c -lafsrpc -lpthread
+ * With -k DIR it serves rxkad only (index 2), with the keys of a server configuration folder and the
+ * minimum level of -S (rxperf_security.c).
+ *
+ * Build: gcc -O2 -Wall -DAFS_PTHREAD_ENV rxperf_server.c rxperf_security.c -lafsauthent -lafsrpc -lpthread
  */
 #include <afs/param.h>
 #include <rx/rx.h>
 #include <rx/rx_null.h>
 #include <rx/rx_globals.h>
+#include "rxperf_security.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -55,6 +59,7 @@ static int opt_quiet = 0;
 static int opt_corrupt = 0;	/* -x: flip the reply payload byte at offset len/2 */
 
 static unsigned long n_calls = 0, n_errors = 0;	/* updated atomically */
+static unsigned long n_by_level[4];	/* calls by security: null, rxkad clear, auth, crypt */
 static pthread_key_t buf_key;
 
 static void
@@ -225,6 +230,7 @@ execute_request(struct rx_call *call)
 {
     afs_int32 code = serve(call);
     __atomic_add_fetch(&n_calls, 1, __ATOMIC_RELAXED);
+    __atomic_add_fetch(&n_by_level[rxperf_call_level(call) + 1], 1, __ATOMIC_RELAXED);
     if (code)
 	__atomic_add_fetch(&n_errors, 1, __ATOMIC_RELAXED);
     return code;		/* non-zero: rx ends the call with ABORT <code> */
@@ -235,6 +241,7 @@ usage(const char *prog)
 {
     fprintf(stderr,
 	    "usage: %s [-p PORT] [-a BINDADDR] [-t MAXTHREADS] [-u UDPBUF_KIB] [-V] [-R] [-q] [-x]\n"
+	    "          [-k CONFIGDIR [-S MINLEVEL]]\n"
 	    "  -p PORT      UDP port (default 7009)\n"
 	    "  -a ADDR      local address to bind (default 127.0.0.1; 0.0.0.0 = any)\n"
 	    "  -t N         max server threads = concurrent calls (default 64)\n"
@@ -242,7 +249,9 @@ usage(const char *prog)
 	    "  -V           verify incoming payload bytes (i %% 251); abort 1000 on mismatch\n"
 	    "  -R           disable the reachability check (real rxperf enables it)\n"
 	    "  -q           quiet: do not log per-call errors (mismatches are always logged)\n"
-	    "  -x           negative test: flip the reply payload byte at offset len/2\n",
+	    "  -x           negative test: flip the reply payload byte at offset len/2\n"
+	    "  -k DIR       rxkad only (security index 2), keys from DIR/KeyFile (a server config folder)\n"
+	    "  -S LEVEL     rxkad minimum level: clear, auth or crypt (default clear)\n",
 	    prog);
     exit(2);
 }
@@ -251,14 +260,15 @@ int
 main(int argc, char **argv)
 {
     int port = 7009, maxprocs = 64, udpkib = 0, checkreach = 1;
-    const char *bindaddr = "127.0.0.1";
+    const char *bindaddr = "127.0.0.1", *keydir = NULL;
+    int min_level = -1, nclasses;
     struct in_addr host;
-    struct rx_securityClass *secobj[1];
+    struct rx_securityClass **secobj;
     struct rx_service *service;
     sigset_t sigs;
     int ch, sig;
 
-    while ((ch = getopt(argc, argv, "p:a:t:u:VRqx")) != -1) {
+    while ((ch = getopt(argc, argv, "p:a:t:u:VRqxk:S:")) != -1) {
 	switch (ch) {
 	case 'p': port = atoi(optarg); break;
 	case 'a': bindaddr = optarg; break;
@@ -268,10 +278,16 @@ main(int argc, char **argv)
 	case 'R': checkreach = 0; break;
 	case 'q': opt_quiet = 1; break;
 	case 'x': opt_corrupt = 1; break;
+	case 'k': keydir = optarg; break;
+	case 'S':
+	    if ((min_level = rxperf_parse_level(optarg)) < 0)
+		usage(argv[0]);
+	    break;
 	default: usage(argv[0]);
 	}
     }
-    if (optind != argc || port <= 0 || port > 65535 || maxprocs < 1 || maxprocs > 65535)
+    if (optind != argc || port <= 0 || port > 65535 || maxprocs < 1 || maxprocs > 65535
+	|| (min_level >= 0 && keydir == NULL))
 	usage(argv[0]);
     if (inet_pton(AF_INET, bindaddr, &host) != 1) {
 	fprintf(stderr, "rxperf_server: bad bind address %s\n", bindaddr);
@@ -297,8 +313,8 @@ main(int argc, char **argv)
 	return 1;
     }
 
-    secobj[0] = rxnull_NewServerSecurityObject();
-    service = rx_NewService(0, RXPERF_SERVICE, "rxperf", secobj, 1, execute_request);
+    secobj = rxperf_server_security(keydir, min_level, &nclasses);
+    service = rx_NewService(0, RXPERF_SERVICE, "rxperf", secobj, nclasses, execute_request);
     if (service == NULL) {
 	fprintf(stderr, "rxperf_server: rx_NewService failed\n");
 	return 1;
@@ -315,9 +331,11 @@ main(int argc, char **argv)
     if (sigwait(&sigs, &sig) != 0)
 	sig = 0;
     if (!opt_quiet)
-	fprintf(stderr, "rxperf_server: signal %d, exiting; calls=%lu errors=%lu\n", sig,
-		__atomic_load_n(&n_calls, __ATOMIC_RELAXED),
-		__atomic_load_n(&n_errors, __ATOMIC_RELAXED));
+	fprintf(stderr,
+		"rxperf_server: signal %d, exiting; calls=%lu errors=%lu null=%lu clear=%lu auth=%lu crypt=%lu\n",
+		sig, __atomic_load_n(&n_calls, __ATOMIC_RELAXED), __atomic_load_n(&n_errors, __ATOMIC_RELAXED),
+		__atomic_load_n(&n_by_level[0], __ATOMIC_RELAXED), __atomic_load_n(&n_by_level[1], __ATOMIC_RELAXED),
+		__atomic_load_n(&n_by_level[2], __ATOMIC_RELAXED), __atomic_load_n(&n_by_level[3], __ATOMIC_RELAXED));
     fflush(stdout);
     fflush(stderr);
     /* rx_Finalize() can wait on server threads blocked in calls; the

@@ -1,14 +1,17 @@
 package org.rxrpc.runtime;
 
+import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.net.Inet6Address;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.rxrpc.api.CallOptions;
 import org.rxrpc.api.EndpointOptions;
 import org.rxrpc.api.RxEndpoint;
 import org.rxrpc.rxperf.Rxperf;
@@ -121,6 +124,20 @@ final class RxperfCommand implements Callable<Integer> {
             description = "Print the summary as one JSON object (stdout) instead of the text summary and RESULT line.")
     boolean json;
 
+    @Option(
+            names = "--rxkad-keys",
+            paramLabel = "DIR",
+            description = "Call with rxkad, a token minted from the newest DES key of this OpenAFS server"
+                    + " configuration folder as -localauth does; default: the null class.")
+    Path rxkadKeys;
+
+    @Option(
+            names = "--level",
+            defaultValue = "crypt",
+            paramLabel = "LEVEL",
+            description = "With --rxkad-keys: clear, auth or crypt (default ${DEFAULT-VALUE}).")
+    String level;
+
     private final PrintStream out = System.out;
     private final PrintStream err = System.err;
 
@@ -137,6 +154,14 @@ final class RxperfCommand implements Callable<Integer> {
             target = parseServer(server);
         } catch (IllegalArgumentException | UnknownHostException e) {
             return usage("bad --server '" + server + "': " + e.getMessage());
+        }
+        CallOptions callOptions = CallOptions.DEFAULT;
+        if (rxkadKeys != null) {
+            try {
+                callOptions = callOptions.withSecurity(RxkadSettings.client(rxkadKeys, RxkadSettings.level(level)));
+            } catch (IllegalArgumentException | IOException e) {
+                return usage("--rxkad-keys/--level: " + e.getMessage());
+            }
         }
         int op = mode == Mode.send ? Rxperf.OP_SEND : mode == Mode.recv ? Rxperf.OP_RECV : Rxperf.OP_RPC;
         RxperfLoad.Settings settings;
@@ -175,7 +200,7 @@ final class RxperfCommand implements Callable<Integer> {
         if (!quiet) {
             err.printf(
                     Locale.ROOT,
-                    "rxperf: %s mode=%s req=%d reply=%d concurrency=%d sockets=%d %s warmup=%.1fs%s%s%n",
+                    "rxperf: %s mode=%s req=%d reply=%d concurrency=%d sockets=%d %s warmup=%.1fs%s%s security=%s%n",
                     address(target),
                     mode,
                     op == Rxperf.OP_RECV ? 0 : requestBytes,
@@ -187,10 +212,12 @@ final class RxperfCommand implements Callable<Integer> {
                             : "seconds=" + seconds,
                     warmup,
                     newConnection ? " new-connection-per-call" : "",
-                    verify ? " verify" : "");
+                    verify ? " verify" : "",
+                    callOptions.security());
         }
         RxperfLoad.Result result = RxperfLoad.run(
                 settings,
+                callOptions,
                 endpoints,
                 line -> {
                     if (!quiet) err.println("rxperf: " + line);

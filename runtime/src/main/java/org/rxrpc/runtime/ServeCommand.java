@@ -1,8 +1,10 @@
 package org.rxrpc.runtime;
 
+import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -15,6 +17,7 @@ import org.rxrpc.api.RxEndpoint;
 import org.rxrpc.api.RxStats;
 import org.rxrpc.rxperf.Rxperf;
 import org.rxrpc.rxperf.RxperfHandler;
+import org.rxrpc.security.ServiceSecurity;
 import org.rxrpc.service.ServiceHost;
 import org.rxrpc.transport.RxTransportImpl;
 import picocli.CommandLine.Command;
@@ -81,6 +84,21 @@ final class ServeCommand implements Callable<Integer> {
                     + " (default ${DEFAULT-VALUE}).")
     long warmupCalls;
 
+    @Option(
+            names = "--rxkad-keys",
+            paramLabel = "DIR",
+            description = "Serve rxkad only (security index 2) with the keys of this OpenAFS server"
+                    + " configuration folder (KeyFile, KeyFileExt, rxkad.keytab); default: the null class only.")
+    Path rxkadKeys;
+
+    @Option(
+            names = "--min-level",
+            defaultValue = "clear",
+            paramLabel = "LEVEL",
+            description =
+                    "With --rxkad-keys: the lowest level served, clear, auth or crypt (default ${DEFAULT-VALUE}).")
+    String minLevel;
+
     private final PrintStream out = System.out;
     private final Object printLock = new Object();
     private RxEndpoint endpoint;
@@ -98,6 +116,15 @@ final class ServeCommand implements Callable<Integer> {
         if (statsInterval < 0) return usage("--stats-interval must not be negative");
         if (warmupCalls < 0) return usage("--warmup-calls must not be negative");
 
+        ServiceSecurity security = ServiceSecurity.NULL_ONLY;
+        if (rxkadKeys != null) {
+            try {
+                security = RxkadSettings.server(rxkadKeys, RxkadSettings.level(minLevel));
+            } catch (IllegalArgumentException | IOException e) {
+                return usage("--rxkad-keys/--min-level: " + e.getMessage());
+            }
+        }
+
         startNanos = System.nanoTime();
         try {
             endpoint = new RxTransportImpl().open(EndpointOptions.defaults().withBind(bind, port));
@@ -111,6 +138,7 @@ final class ServeCommand implements Callable<Integer> {
                     endpoint,
                     Rxperf.SERVICE_ID,
                     backlog,
+                    security,
                     maxCalls,
                     "rxperf-worker",
                     new RxperfHandler(verify),
@@ -126,8 +154,8 @@ final class ServeCommand implements Callable<Integer> {
 
         InetSocketAddress local = endpoint.localAddress();
         out.printf(
-                "rxperf (service %d) listening on udp %s:%d%n",
-                Rxperf.SERVICE_ID, local.getAddress().getHostAddress(), local.getPort());
+                "rxperf (service %d) listening on udp %s:%d (%s)%n",
+                Rxperf.SERVICE_ID, local.getAddress().getHostAddress(), local.getPort(), security);
         out.flush();
         monitor.start();
         closed.await(); // the shutdown hook closes everything; the JVM exits when the hook returns

@@ -57,6 +57,21 @@ class CommandLineRefusesBadValuesTest {
     }
 
     @Test
+    void rxkadKeyFolderWithoutKeysOrABadLevelExits2WithOneLine() {
+        Run serve = run("serve", "--port", "0", "--rxkad-keys", temp.toString(), "--min-level", "crypt");
+        assertEquals(2, serve.code(), serve.lines().toString());
+        // the key folder logs what it found (no key) before the refusal
+        assertEquals(
+                "serve: --rxkad-keys/--min-level: no rxkad key in " + temp,
+                serve.lines().get(serve.lines().size() - 1));
+        Run level = run("rxperf", "--rxkad-keys", temp.toString(), "--level", "secret");
+        assertEquals(2, level.code(), level.lines().toString());
+        assertEquals(
+                List.of("rxperf: --rxkad-keys/--level: level must be clear, auth or crypt, not 'secret'"),
+                level.lines());
+    }
+
+    @Test
     void portThatIsNotANumberExits2WithOneLineNamingTheOption() {
         Run r = run("run", "--rxperf-port", "abc");
         assertEquals(2, r.code(), r.lines().toString());

@@ -213,6 +213,7 @@ public final class RxperfLoad {
     }
 
     private final Settings settings;
+    private final CallOptions options;
     private final List<RxEndpoint> endpoints;
     private final Consumer<String> progress;
     private final Consumer<String> failures;
@@ -225,8 +226,13 @@ public final class RxperfLoad {
     private final AtomicInteger failuresShown = new AtomicInteger();
 
     private RxperfLoad(
-            Settings settings, List<RxEndpoint> endpoints, Consumer<String> progress, Consumer<String> failures) {
+            Settings settings,
+            CallOptions options,
+            List<RxEndpoint> endpoints,
+            Consumer<String> progress,
+            Consumer<String> failures) {
         this.settings = settings;
+        this.options = Objects.requireNonNull(options, "options").withNewConnection(settings.newConnection());
         this.endpoints = List.copyOf(endpoints);
         this.progress = progress;
         this.failures = failures;
@@ -242,8 +248,24 @@ public final class RxperfLoad {
     public static Result run(
             Settings settings, List<RxEndpoint> endpoints, Consumer<String> progress, Consumer<String> failures)
             throws InterruptedException {
+        return run(settings, CallOptions.DEFAULT, endpoints, progress, failures);
+    }
+
+    /**
+     * {@link #run(Settings, List, Consumer, Consumer)} with the calls' options taken from {@code options}
+     * (its security, e.g. an rxkad token and level; {@link Settings#newConnection()} still applies).
+     *
+     * @since 1.1
+     */
+    public static Result run(
+            Settings settings,
+            CallOptions options,
+            List<RxEndpoint> endpoints,
+            Consumer<String> progress,
+            Consumer<String> failures)
+            throws InterruptedException {
         if (endpoints.isEmpty()) throw new IllegalArgumentException("no endpoint");
-        return new RxperfLoad(settings, endpoints, progress, failures).run();
+        return new RxperfLoad(settings, options, endpoints, progress, failures).run();
     }
 
     /** One caller thread with its own client, histogram and counts. */
@@ -315,7 +337,6 @@ public final class RxperfLoad {
     }
 
     private Result run() throws InterruptedException {
-        CallOptions options = CallOptions.DEFAULT.withNewConnection(settings.newConnection());
         int n = settings.concurrency();
         Worker[] workers = new Worker[n];
         Thread[] threads = new Thread[n];

@@ -12,9 +12,11 @@ import java.util.concurrent.TimeUnit;
 /**
  * OpenAFS's vlserver (UDP 7003) and ptserver (UDP 7002) as plain processes inside a {@link TestNetwork}, on a
  * configuration folder of the test's own: ThisCell, a CellServDB naming the namespace's address, the
- * databases and logs. Unauthenticated administration: the servers look for {@code NoAuth} in OpenAFS's
- * fixed local folder, so each runs in a private mount namespace where that folder is the test's
- * {@code local/} (nothing outside the test folder changes).
+ * databases and logs. Either unauthenticated administration ({@link #AfsDbServers(TestNetwork, Path)}): the
+ * servers look for {@code NoAuth} in OpenAFS's fixed local folder, so each runs in a private mount namespace
+ * where that folder is the test's {@code local/} (nothing outside the test folder changes); or with a server
+ * key ({@link #withKey}): a {@code KeyFile} written by the real {@code asetkey}, no {@code NoAuth}, so only
+ * rxkad callers holding a ticket sealed with that key (as {@code -localauth} mints) may administer.
  */
 final class AfsDbServers implements AutoCloseable {
     static final String CELL = "rxgen.test";
@@ -25,14 +27,29 @@ final class AfsDbServers implements AutoCloseable {
     private final TestNetwork net;
     private final List<Process> processes = new ArrayList<>();
 
+    /** Servers that let anyone administer ({@code NoAuth}). */
     AfsDbServers(TestNetwork net, Path dir) {
+        this(net, dir, 0, null);
+    }
+
+    /** Servers with the DES key {@code hexKey} as {@code kvno} in their KeyFile, and no {@code NoAuth}. */
+    static AfsDbServers withKey(TestNetwork net, Path dir, int kvno, String hexKey) {
+        ServerConfigFolder.require();
+        return new AfsDbServers(net, dir, kvno, hexKey);
+    }
+
+    private AfsDbServers(TestNetwork net, Path dir, int kvno, String hexKey) {
         this.net = net;
         this.config = dir;
         try {
             Files.createDirectories(dir.resolve("local"));
-            Files.writeString(dir.resolve("ThisCell"), CELL + "\n");
-            Files.writeString(dir.resolve("CellServDB"), cellServDb(CELL, net.inner));
-            Files.writeString(dir.resolve("local/NoAuth"), "");
+            if (hexKey == null) {
+                Files.writeString(dir.resolve("ThisCell"), CELL + "\n");
+                Files.writeString(dir.resolve("CellServDB"), cellServDb(CELL, net.inner));
+                Files.writeString(dir.resolve("local/NoAuth"), "");
+            } else {
+                ServerConfigFolder.create(dir, CELL, net.inner, kvno, hexKey);
+            }
             start("ptserver", "pt", "PtLog");
             start("vlserver", "vl", "VLLog");
         } catch (IOException e) {
@@ -94,6 +111,11 @@ final class AfsDbServers implements AutoCloseable {
     /** {@code vos}/{@code pts} arguments selecting this cell, unauthenticated. */
     List<String> toolArgs(Path configDir) {
         return List.of("-cell", CELL, "-config", configDir.toString(), "-noauth");
+    }
+
+    /** {@code vos}/{@code pts} arguments selecting this cell, with a ticket minted from the folder's KeyFile. */
+    List<String> localAuthArgs() {
+        return List.of("-cell", CELL, "-config", config.toString(), "-localauth");
     }
 
     @Override

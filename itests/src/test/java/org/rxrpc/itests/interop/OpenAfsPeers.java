@@ -238,6 +238,20 @@ final class OpenAfsPeers {
                     + "\n--- stdout:\n" + out.text + "--- stderr:\n" + err.text;
         }
 
+        /** Stops the server (SIGTERM) and returns everything it wrote to stderr, its call counts included. */
+        String stopAndReadLog() {
+            // ProcessHandle's SIGTERM keeps the pipes open; Process.destroy() closes them and loses the last lines
+            process.toHandle().destroy();
+            try {
+                process.waitFor(3, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            String log = err.text(2000);
+            close();
+            return log;
+        }
+
         @Override
         public void close() {
             if (process.isAlive()) {
