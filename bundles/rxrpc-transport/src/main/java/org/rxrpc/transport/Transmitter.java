@@ -67,9 +67,15 @@ final class Transmitter {
                     && call.txRing[(first + count - 1) & Call.RING_MASK].length == Wire.JUMBO_DATA_SIZE) {
                 count++;
             }
-            if (count < maxJumbo && call.inFlight > 0 && queuedTop - call.txTop >= maxJumbo) {
+            if (count < maxJumbo
+                    && count == room
+                    && call.txRing[first & Call.RING_MASK].length == Wire.JUMBO_DATA_SIZE
+                    && call.inFlight > 0
+                    && queuedTop - call.txTop >= maxJumbo) {
                 // Only a sliver of the window is open and ACKs are on their way: wait for room for a full
                 // jumbogram rather than sending small datagrams (fewer datagrams and ACKs for the peer).
+                // Not for packets that cannot join one (rxkad crypt pads bodies to 1408 bytes): waiting
+                // would send one packet per ACK, and OpenAFS delays the ACK of a lone packet by 100 ms.
                 break;
             }
             int end = first + count - 1;

@@ -384,6 +384,27 @@ class TransmitterTest {
     }
 
     @Test
+    void packetsThatCannotJoinAJumbogramGoOutAsTheWindowOpensWithoutWaiting() {
+        CallBench b = bench(255);
+        Call call = b.clientCall();
+        allowJumbograms(b, call, Wire.OUR_MAX_MTU, 4);
+        int[] crypt = new int[12];
+        java.util.Arrays.fill(crypt, 1408); // rxkad crypt pads 1404 user bytes to 1408: never a jumbogram part
+        b.queue(call, false, crypt);
+        b.transmitter.pump(call, T0);
+        assertEquals(4, datagrams(b).size(), "cwnd 4, one packet a datagram");
+
+        // Packet 1 soft-ACKed: room for 2 with 3 in flight. Waiting for a jumbogram's room would send one
+        // packet per ACK, and the OpenAFS peer delays the ACK of a lone packet by 100 ms.
+        assertTrue(b.receiveAck(call, b.ack(1, "A", Wire.ACK_REQUESTED, 0, Wire.OUR_MAX_MTU, 32, 4), T0 + 10 * MS));
+        List<CapturedDatagram> sent = datagrams(b);
+        assertEquals(2, sent.size());
+        assertEquals(
+                List.of(5, 6),
+                List.of(sent.get(0).packet.seq(), sent.get(1).packet.seq()));
+    }
+
+    @Test
     void retransmissionsAreNeverJumbograms() {
         CallBench b = bench(255);
         Call call = b.clientCall();
