@@ -117,7 +117,7 @@ final class Transmitter {
         }
         if (progress) {
             call.txHardAck = hard;
-            call.wakeWriter();
+            call.wakeWriterWhenRoomy();
         }
         int highestAcked = 0;
         boolean sawAck = false;
