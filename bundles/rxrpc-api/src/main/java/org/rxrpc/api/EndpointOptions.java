@@ -62,6 +62,10 @@ public final class EndpointOptions {
         debugAnswers = Objects.requireNonNull(b.debugAnswers, "debugAnswers");
         debugAnswersPerSecond = check("debugAnswersPerSecond", b.debugAnswersPerSecond, 1, 1000);
         ioThreads = check("ioThreads", b.ioThreads, 1, MAX_IO_THREADS);
+        if (ioThreads > 1 && !nativeIo) {
+            throw new IllegalArgumentException(
+                    "ioThreads " + ioThreads + " needs nativeIo true: the sockets' steering is the native socket's");
+        }
     }
 
     /**
