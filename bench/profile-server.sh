@@ -10,6 +10,7 @@
 # through the JVM's perf map). Holds /tmp/rxrpc-maven.lock meanwhile, so no build shares the CPUs.
 #
 # Environment: C [32] concurrency, SECONDS_ [5] measured seconds, CBIN [built into a temp dir] the C peers,
+# CASE [rpc] rpc = small RPC 4 B / 4 B; recv1m = 1 MiB replies (C client -m recv -r 1M -u 1024); send1m,
 # TOP [25] lines of each profile table, BENCH_LOCK [/tmp/rxrpc-maven.lock] held meanwhile (empty: none).
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -32,7 +33,14 @@ taskset -c 0 java -Xms512m -Xmx512m -XX:+UseSerialGC -XX:+UnlockDiagnosticVMOpti
     -jar "$JAR" serve --port "$PORT" "$@" >"$WORK/server.log" 2>&1 &
 SPID=$!
 sleep 1.5
-client() { taskset -c 1 "$CBIN/rxperf_client" -h 127.0.0.1 -p "$PORT" -m rpc -s 4 -r 4 -c "$C" -d "$1" -q 2>&1 | tail -1; }
+case ${CASE:-rpc} in
+rpc) CARGS="-m rpc -s 4 -r 4" ;;
+recv1m) CARGS="-m recv -r 1M -u 1024" ;;
+send1m) CARGS="-m send -s 1M -u 1024" ;;
+*) echo "unknown CASE $CASE" >&2; exit 2 ;;
+esac
+# shellcheck disable=SC2086
+client() { taskset -c 1 "$CBIN/rxperf_client" -h 127.0.0.1 -p "$PORT" $CARGS -c "$C" -d "$1" -q 2>&1 | tail -1; }
 client 3 >/dev/null # warm-up: JIT
 
 cpu() { awk '{print $14 + $15}' "/proc/$SPID/stat"; }
@@ -47,7 +55,7 @@ cpu1=$(cpu); sw1=$(switches)
 calls=$(sed -n 's/.*calls=\([0-9]*\) .*/\1/p' <<<"$result")
 syscalls=$(awk -F, '/raw_syscalls/ {print $1}' "$WORK/stat")
 hz=$(getconf CLK_TCK)
-echo "## server profile: small RPC 4 B / 4 B, C client c=$C, ${SECS}s, serve $*"
+echo "## server profile: ${CASE:-rpc} ($CARGS), C client c=$C, ${SECS}s, serve $*"
 echo
 echo "client: $result"
 awk -v c="$calls" -v t=$((cpu1 - cpu0)) -v hz="$hz" -v s=$((sw1 - sw0)) -v y="$syscalls" 'BEGIN {

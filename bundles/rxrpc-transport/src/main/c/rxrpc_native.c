@@ -18,6 +18,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <linux/filter.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <stdint.h>
@@ -75,11 +76,13 @@ JNIEXPORT jlong JNICALL Java_org_rxrpc_transport_io_NativeDatagramIo_address0(JN
 /*
  * A non-blocking UDP socket, bound. v6: an AF_INET6 socket (dual stack, like the JDK's) bound to v6hi/v6lo
  * (the IPv6 address as big-endian halves) with scope id scope; otherwise AF_INET bound to ipv4.
- * SO_RCVBUF and SO_SNDBUF are asked for bufferBytes. Returns the file descriptor, or -errno.
+ * SO_RCVBUF and SO_SNDBUF are asked for bufferBytes; reusePort sets SO_REUSEPORT (sockets of one endpoint
+ * sharing its port). Returns the file descriptor, or -errno.
  */
 JNIEXPORT jint JNICALL Java_org_rxrpc_transport_io_NativeDatagramIo_open0(JNIEnv *env, jclass cls, jboolean v6,
                                                                          jint ipv4, jlong v6hi, jlong v6lo,
-                                                                         jint scope, jint port, jint bufferBytes) {
+                                                                         jint scope, jint port, jint bufferBytes,
+                                                                         jboolean reusePort) {
     int fd = socket(v6 ? AF_INET6 : AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
     if (fd < 0) return -errno;
     sockaddr_any a;
@@ -106,12 +109,36 @@ JNIEXPORT jint JNICALL Java_org_rxrpc_transport_io_NativeDatagramIo_open0(JNIEnv
     int size = bufferBytes;
     setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof size);
     setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &size, sizeof size);
+    int on = 1;
+    if (reusePort && setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &on, sizeof on) < 0) goto fail;
     if (bind(fd, &a.sa, len) < 0) goto fail;
     return fd;
 fail:;
     int err = errno;
     close(fd);
     return -err;
+}
+
+/*
+ * Steers the datagrams of the SO_REUSEPORT group of fd (classic BPF, run on the UDP payload: the Rx header):
+ * a packet from a client (flags & CLIENT_INITIATED) goes to socket (cid >> 2) % sockets, so a connection
+ * always meets the same one; everything else (replies to our own client calls, short datagrams) to socket 0.
+ * Sockets are numbered in the order they were bound. Returns 0 or -errno.
+ */
+JNIEXPORT jint JNICALL Java_org_rxrpc_transport_io_NativeDatagramIo_steer0(JNIEnv *env, jclass cls, jint fd,
+                                                                          jint sockets) {
+    struct sock_filter code[] = {
+        BPF_STMT(BPF_LD | BPF_B | BPF_ABS, 21),          /* flags */
+        BPF_JUMP(BPF_JMP | BPF_JSET | BPF_K, 1, 0, 4),   /* not CLIENT_INITIATED: socket 0 */
+        BPF_STMT(BPF_LD | BPF_W | BPF_ABS, 4),           /* cid (big-endian, as BPF loads) */
+        BPF_STMT(BPF_ALU | BPF_RSH | BPF_K, 2),          /* without the channel */
+        BPF_STMT(BPF_ALU | BPF_MOD | BPF_K, (uint32_t)sockets),
+        BPF_STMT(BPF_RET | BPF_A, 0),
+        BPF_STMT(BPF_RET | BPF_K, 0),
+    };
+    struct sock_fprog prog = {.len = sizeof code / sizeof code[0], .filter = code};
+    if (setsockopt(fd, SOL_SOCKET, SO_ATTACH_REUSEPORT_CBPF, &prog, sizeof prog) < 0) return -errno;
+    return 0;
 }
 
 /* The port the socket is bound to (the real one after binding port 0), or -errno. */

@@ -60,6 +60,14 @@ final class ServeCommand implements Callable<Integer> {
                     "Calls served at once, one handler thread each; beyond that clients get BUSY (default ${DEFAULT-VALUE}).")
     int maxCalls;
 
+    @Option(
+            names = "--io-threads",
+            defaultValue = "1",
+            paramLabel = "N",
+            description = "Sockets on the port (SO_REUSEPORT), one I/O thread each; a client connection always"
+                    + " meets the same one; 1..64 (default ${DEFAULT-VALUE}).")
+    int ioThreads;
+
     @Option(names = "--verify", description = "Check every request payload byte (abort 1000 on a mismatch).")
     boolean verify;
 
@@ -113,6 +121,9 @@ final class ServeCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         if (backlog < 1 || backlog > 32) return usage("--backlog must be 1..32");
         if (maxCalls < 1) return usage("--max-calls must be at least 1");
+        if (ioThreads < 1 || ioThreads > EndpointOptions.MAX_IO_THREADS) {
+            return usage("--io-threads must be 1.." + EndpointOptions.MAX_IO_THREADS);
+        }
         if (statsInterval < 0) return usage("--stats-interval must not be negative");
         if (warmupCalls < 0) return usage("--warmup-calls must not be negative");
 
@@ -127,7 +138,11 @@ final class ServeCommand implements Callable<Integer> {
 
         startNanos = System.nanoTime();
         try {
-            endpoint = new RxTransportImpl().open(EndpointOptions.defaults().withBind(bind, port));
+            endpoint = new RxTransportImpl()
+                    .open(EndpointOptions.defaults().withBind(bind, port).withIoThreads(ioThreads));
+        } catch (IllegalStateException e) {
+            System.err.println("serve: " + e.getMessage());
+            return 1;
         } catch (UncheckedIOException e) {
             System.err.println("serve: cannot open udp " + bind + ":" + port + ": "
                     + e.getCause().getMessage());

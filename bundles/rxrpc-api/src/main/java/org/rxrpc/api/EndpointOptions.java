@@ -20,6 +20,9 @@ public final class EndpointOptions {
         NONE
     }
 
+    /** Most I/O threads (sockets sharing the port) of one endpoint. */
+    public static final int MAX_IO_THREADS = 64;
+
     /** Most packets a call's window can hold (the ACK's one-byte count). */
     public static final int MAX_WINDOW = 255;
 
@@ -39,6 +42,7 @@ public final class EndpointOptions {
     private final long serviceDrainMillis;
     private final DebugAnswers debugAnswers;
     private final int debugAnswersPerSecond;
+    private final int ioThreads;
 
     private EndpointOptions(Builder b) {
         bindAddress = checkBindAddress(b.bindAddress);
@@ -57,6 +61,11 @@ public final class EndpointOptions {
         serviceDrainMillis = check("serviceDrainMillis", b.serviceDrainMillis, 0, 3_600_000);
         debugAnswers = Objects.requireNonNull(b.debugAnswers, "debugAnswers");
         debugAnswersPerSecond = check("debugAnswersPerSecond", b.debugAnswersPerSecond, 1, 1000);
+        ioThreads = check("ioThreads", b.ioThreads, 1, MAX_IO_THREADS);
+        if (ioThreads > 1 && !nativeIo) {
+            throw new IllegalArgumentException(
+                    "ioThreads " + ioThreads + " needs nativeIo true: the sockets' steering is the native socket's");
+        }
     }
 
     /**
@@ -214,6 +223,21 @@ public final class EndpointOptions {
         return debugAnswersPerSecond;
     }
 
+    /**
+     * I/O threads (1): more than one opens that many sockets on the same port (SO_REUSEPORT), each with
+     * its own I/O thread, peers, connections and calls. The kernel hands each datagram to one of them: a
+     * client connection's packets (by its connection ID) always to the same one, and the replies to this
+     * endpoint's own client calls to the first. A service listens on all of them. Needs the native socket
+     * (Linux); user-socket mode ({@link RxEndpoint#listenUser}) needs one I/O thread.
+     */
+    public int ioThreads() {
+        return ioThreads;
+    }
+
+    public EndpointOptions withIoThreads(int threads) {
+        return toBuilder().ioThreads(threads).build();
+    }
+
     public EndpointOptions withBind(String address, int udpPort) {
         return toBuilder().bindAddress(address).port(udpPort).build();
     }
@@ -260,7 +284,7 @@ public final class EndpointOptions {
                 + ", newCallDeferMillis=" + newCallDeferMillis + ", maxConnections=" + maxConnections
                 + ", maxPeers=" + maxPeers + ", nativeIo=" + nativeIo
                 + ", serviceDrainMillis=" + serviceDrainMillis + ", debugAnswers=" + debugAnswers
-                + ", debugAnswersPerSecond=" + debugAnswersPerSecond + "]";
+                + ", debugAnswersPerSecond=" + debugAnswersPerSecond + ", ioThreads=" + ioThreads + "]";
     }
 
     /** Collects settings; {@link #build()} checks them all. Not thread-safe. */
@@ -281,6 +305,7 @@ public final class EndpointOptions {
         private long serviceDrainMillis = 5000;
         private DebugAnswers debugAnswers = DebugAnswers.LOCAL;
         private int debugAnswersPerSecond = 10;
+        private int ioThreads = 1;
 
         private Builder() {}
 
@@ -301,6 +326,7 @@ public final class EndpointOptions {
             serviceDrainMillis = o.serviceDrainMillis;
             debugAnswers = o.debugAnswers;
             debugAnswersPerSecond = o.debugAnswersPerSecond;
+            ioThreads = o.ioThreads;
         }
 
         public Builder bindAddress(String value) {
@@ -380,6 +406,11 @@ public final class EndpointOptions {
 
         public Builder debugAnswersPerSecond(int value) {
             debugAnswersPerSecond = value;
+            return this;
+        }
+
+        public Builder ioThreads(int value) {
+            ioThreads = value;
             return this;
         }
 

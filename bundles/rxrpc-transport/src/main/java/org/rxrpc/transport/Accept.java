@@ -227,9 +227,10 @@ final class Accept {
     // ---- 3. Keep or BUSY ----
 
     /**
-     * No call could be supplied: keep the packet for the next charge, or answer BUSY. Once half the slots
-     * are taken a source keeps at most a quarter (at least one), so one client cannot take them all; and
-     * a newcomer that is kept makes room for itself by evicting a half-open call of whoever holds the most.
+     * No call could be supplied: keep the packet for the next charge, or answer BUSY. A lone source may
+     * fill the slots; with others waiting, a source keeps at most a quarter (at least one) once half are
+     * taken; and a newcomer that is kept makes room for itself by evicting a half-open call of whoever holds
+     * the most.
      */
     void keepOrBusy(Listener l, Header h, ByteBuffer b, int length, UdpAddress from, long now) {
         DeferredCalls d = l.deferred;
@@ -253,13 +254,16 @@ final class Accept {
     }
 
     /**
-     * A source keeps at most a quarter of the slots (at least one) once half of them are taken: a busy
-     * client whose burst outran its service's worker waits for the recharge rather than meeting BUSY (whose
-     * retry costs an OpenAFS client seconds), while a flood from one source still leaves half the slots to
-     * others (and the eviction below makes room for a newcomer when they are all taken).
+     * A source that is the only one waiting may take every slot: a busy client whose burst outran its
+     * service's worker (the OpenAFS rxperf client at c=32 sends 32 first packets at once) waits for the
+     * recharge rather than meeting BUSY, whose retry costs an OpenAFS client 3.6 s. Once others wait too, a
+     * source keeps at most a quarter of the slots (at least one) beyond the first half, and a newcomer
+     * finding them all taken makes room by sending the heaviest holder's oldest kept packet back to the end
+     * of the line ({@link #makeRoomForNewcomer}), so one source still cannot keep others out.
      */
     private static boolean mayKeep(DeferredCalls d, UdpAddress from) {
-        return d.count() < d.capacity() / 2 || d.countFrom(from) < Math.max(1, d.capacity() / 4);
+        int mine = d.countFrom(from);
+        return mine == d.count() || d.count() < d.capacity() / 2 || mine < Math.max(1, d.capacity() / 4);
     }
 
     // ---- Fair admission ----

@@ -45,6 +45,13 @@ final class DebugReplies {
     private final PacketPool pool;
     private final int packetBuffers;
 
+    /**
+     * The I/O threads of a {@link ReusePortEndpoint} sharing the port, this one among them (null: alone):
+     * statistics are their sums. The others' figures are read without their I/O threads, so they may be a
+     * moment old, which is all rxdebug needs.
+     */
+    private volatile DebugReplies[] group;
+
     // What the current request asks for (I/O thread).
     private int type;
     private int index;
@@ -55,6 +62,26 @@ final class DebugReplies {
         this.live = live;
         this.pool = pool;
         this.packetBuffers = packetBuffers;
+    }
+
+    void joinGroup(DebugReplies[] all) {
+        group = all;
+    }
+
+    private long count(Counter c) {
+        DebugReplies[] g = group;
+        if (g == null) return counters.get(c);
+        long n = 0;
+        for (DebugReplies d : g) n += d.counters.get(c);
+        return n;
+    }
+
+    private int sum(java.util.function.ToIntFunction<DebugReplies> f) {
+        DebugReplies[] g = group;
+        if (g == null) return f.applyAsInt(this);
+        int n = 0;
+        for (DebugReplies d : g) n += f.applyAsInt(d);
+        return n;
     }
 
     /** The request: its type and index (the n-th connection or peer, from 0). */
@@ -73,11 +100,11 @@ final class DebugReplies {
         switch (type) {
             case GETSTATS:
                 zero(b, offset, STATS_SIZE);
-                b.putInt(offset, pool.available()); // nFreePackets
-                b.putInt(offset + 8, (int) counters.get(Counter.CALLS_MADE_LIVE)); // callsExecuted
-                b.put(offset + 13, (byte) 1); // usedFDs: our one socket
+                b.putInt(offset, sum(d -> d.pool.available())); // nFreePackets
+                b.putInt(offset + 8, (int) count(Counter.CALLS_MADE_LIVE)); // callsExecuted
+                b.put(offset + 13, (byte) sum(d -> 1)); // usedFDs: our sockets
                 b.put(offset + 14, DEBUG_VERSION);
-                b.putInt(offset + 28, packetBuffers); // nPackets
+                b.putInt(offset + 28, sum(d -> d.packetBuffers)); // nPackets
                 return STATS_SIZE;
             case GETCONN:
             case GETALLCONN:
@@ -94,27 +121,23 @@ final class DebugReplies {
                 return PEER_SIZE;
             case RXSTATS:
                 zero(b, offset, RXSTATS_SIZE);
-                put(b, offset, 0, counters.get(Counter.DATAGRAMS_RECEIVED)); // packetRequests
-                put(
-                        b,
-                        offset,
-                        5,
-                        counters.get(Counter.DROP_INVALID_FIELD) + counters.get(Counter.DROP_TRUNCATED)); // bogus
-                put(b, offset, 24, counters.get(Counter.DATA_PACKETS_RECEIVED));
-                put(b, offset, 25, counters.get(Counter.ACKS_RECEIVED));
-                put(b, offset, 26, counters.get(Counter.DUPLICATE_DATA_RECEIVED));
-                put(b, offset, 27, counters.get(Counter.DROP_NO_CALL));
-                put(b, offset, 41, counters.get(Counter.ACKS_SENT));
-                put(b, offset, 42, counters.get(Counter.PINGS_SENT));
-                put(b, offset, 44, counters.get(Counter.BUSY_SENT));
-                put(b, offset, 45, counters.get(Counter.DATA_PACKETS_SENT));
-                put(b, offset, 46, counters.get(Counter.DATA_PACKETS_RETRANSMITTED));
-                put(b, offset, 55, counters.get(Counter.RTT_SAMPLES));
-                put(b, offset, 56, tables.serverConnectionCount());
-                put(b, offset, 57, tables.connectionCount() - tables.serverConnectionCount());
-                put(b, offset, 58, tables.peerCount());
-                put(b, offset, 59, live.count());
-                put(b, offset, 66, counters.get(Counter.BUSY_RECEIVED));
+                put(b, offset, 0, count(Counter.DATAGRAMS_RECEIVED)); // packetRequests
+                put(b, offset, 5, count(Counter.DROP_INVALID_FIELD) + count(Counter.DROP_TRUNCATED)); // bogus
+                put(b, offset, 24, count(Counter.DATA_PACKETS_RECEIVED));
+                put(b, offset, 25, count(Counter.ACKS_RECEIVED));
+                put(b, offset, 26, count(Counter.DUPLICATE_DATA_RECEIVED));
+                put(b, offset, 27, count(Counter.DROP_NO_CALL));
+                put(b, offset, 41, count(Counter.ACKS_SENT));
+                put(b, offset, 42, count(Counter.PINGS_SENT));
+                put(b, offset, 44, count(Counter.BUSY_SENT));
+                put(b, offset, 45, count(Counter.DATA_PACKETS_SENT));
+                put(b, offset, 46, count(Counter.DATA_PACKETS_RETRANSMITTED));
+                put(b, offset, 55, count(Counter.RTT_SAMPLES));
+                put(b, offset, 56, sum(d -> d.tables.serverConnectionCount()));
+                put(b, offset, 57, sum(d -> d.tables.connectionCount() - d.tables.serverConnectionCount()));
+                put(b, offset, 58, sum(d -> d.tables.peerCount()));
+                put(b, offset, 59, sum(d -> d.live.count()));
+                put(b, offset, 66, count(Counter.BUSY_RECEIVED));
                 return RXSTATS_SIZE;
             default:
                 b.putInt(offset, -8); // RX_DEBUGI_BADTYPE, twice

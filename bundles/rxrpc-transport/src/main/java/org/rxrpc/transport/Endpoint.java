@@ -90,6 +90,14 @@ final class Endpoint implements RxEndpoint {
     private boolean backlogLow;
 
     Endpoint(EndpointOptions options) {
+        this(options, -1);
+    }
+
+    /**
+     * @param shard this endpoint's index among the sockets of a {@link ReusePortEndpoint} sharing the port
+     *     (SO_REUSEPORT), or -1 for an endpoint of its own
+     */
+    Endpoint(EndpointOptions options, int shard) {
         this.options = Objects.requireNonNull(options, "options");
         SecureRandom random = new SecureRandom();
         // Bit 31 set: identify connections by epoch and cid only (OpenAFS and Linux both set it).
@@ -103,7 +111,8 @@ final class Endpoint implements RxEndpoint {
                 1 + random.nextInt(0x3FFFFFFE));
         pool = new PacketPool(options.packetBuffers());
         live = new LiveCalls(System.nanoTime());
-        socket = Sockets.open(options.bindAddress(), options.port(), options.socketBufferBytes(), options.nativeIo());
+        socket = Sockets.open(
+                options.bindAddress(), options.port(), options.socketBufferBytes(), options.nativeIo(), shard >= 0);
         localAddress = socket.localAddress();
         output = new Output(socket, counters, options.receiveWindow());
         PacketSecurity packetSecurity = new PacketSecurity(counters);
@@ -128,7 +137,7 @@ final class Endpoint implements RxEndpoint {
         accept.bind(input);
         handshakes.bind(input);
         debugReplies = new DebugReplies(counters, tables, live, pool, options.packetBuffers());
-        ioThread = new Thread(this::run, "rx-io-" + localAddress.getPort());
+        ioThread = new Thread(this::run, "rx-io-" + localAddress.getPort() + (shard >= 0 ? "-" + shard : ""));
         ioThread.setDaemon(true);
         ioThread.start();
         LOG.info(
@@ -283,6 +292,19 @@ final class Endpoint implements RxEndpoint {
     }
 
     // ---- cross-thread plumbing ----
+
+    /** The first socket of a {@link ReusePortEndpoint}: steers the group's datagrams, all bound by now. */
+    void steerReusePortGroup(int sockets) {
+        try {
+            ((org.rxrpc.transport.io.NativeDatagramIo) socket).steerReusePortGroup(sockets);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    DebugReplies debugReplies() {
+        return debugReplies;
+    }
 
     /** See {@link RxTransportImpl#openForService}. */
     void awaitFirstService() {

@@ -133,7 +133,7 @@ final class Transmitter {
         }
         if (progress) {
             call.txHardAck = hard;
-            call.wakeWriter();
+            call.wakeWriterWhenRoomy();
         }
         int highestAcked = 0;
         boolean sawAck = false;

@@ -28,7 +28,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class NativeDatagramIo implements DatagramIo {
     /** Must equal ABI_VERSION in rxrpc_native.c. */
-    static final int ABI_VERSION = 2;
+    static final int ABI_VERSION = 3;
     /** Datagrams per recvmmsg call (MAX_CHUNK in rxrpc_native.c). */
     static final int MAX_CHUNK = 64;
     /** Bytes per meta record (META_BYTES in rxrpc_native.c): length, family, port, IPv4, IPv6[16]. */
@@ -86,6 +86,11 @@ public final class NativeDatagramIo implements DatagramIo {
     }
 
     public NativeDatagramIo(String bindAddress, int port, int socketBufferBytes) {
+        this(bindAddress, port, socketBufferBytes, false);
+    }
+
+    /** @param reusePort SO_REUSEPORT: one of several sockets of an endpoint sharing the port */
+    public NativeDatagramIo(String bindAddress, int port, int socketBufferBytes, boolean reusePort) {
         if (!available()) throw new IllegalStateException("native datagram I/O unavailable: " + unavailableReason());
         String where = "cannot bind Rx endpoint to " + bindAddress + ":" + port;
         InetAddress bind;
@@ -105,7 +110,8 @@ public final class NativeDatagramIo implements DatagramIo {
                 v6Socket ? bytesToLong(ip, 8) : 0,
                 scopeId,
                 port,
-                socketBufferBytes);
+                socketBufferBytes,
+                reusePort);
         if (r < 0) throw new UncheckedIOException(where, new IOException(strerror0(-r)));
         fd = r;
         int e = eventfd0();
@@ -299,6 +305,15 @@ public final class NativeDatagramIo implements DatagramIo {
         }
     }
 
+    /**
+     * Steers the datagrams of this socket's SO_REUSEPORT group of {@code sockets} (bound in order): a
+     * client's packets by its connection ID, the rest to the first socket (see rxrpc_native.c).
+     */
+    public void steerReusePortGroup(int sockets) throws IOException {
+        int r = steer0(fd, sockets);
+        if (r < 0) throw new IOException("cannot steer the SO_REUSEPORT group: " + strerror0(-r));
+    }
+
     @Override
     public String kind() {
         return "native recvmmsg";
@@ -362,7 +377,10 @@ public final class NativeDatagramIo implements DatagramIo {
 
     private static native long address0(ByteBuffer buffer);
 
-    private static native int open0(boolean v6, int ipv4, long v6hi, long v6lo, int scopeId, int port, int bufferBytes);
+    private static native int open0(
+            boolean v6, int ipv4, long v6hi, long v6lo, int scopeId, int port, int bufferBytes, boolean reusePort);
+
+    private static native int steer0(int fd, int sockets);
 
     private static native int localPort0(int fd);
 

@@ -119,4 +119,13 @@ public @interface TransportConfiguration {
             min = "1",
             max = "1000")
     int debugAnswersPerSecond() default 10;
+
+    @AttributeDefinition(
+            name = "I/O threads",
+            description = "Sockets per endpoint sharing its port (SO_REUSEPORT), each with its own I/O thread;"
+                    + " a client connection always meets the same one. More than 1 needs the native socket;"
+                    + " user-socket mode needs 1 (1..64).",
+            min = "1",
+            max = "64")
+    int ioThreads() default 1;
 }
