@@ -18,6 +18,7 @@ import org.rxrpc.api.RxService;
 import org.rxrpc.api.RxStats;
 import org.rxrpc.api.RxUserService;
 import org.rxrpc.api.ServiceSnapshot;
+import org.rxrpc.security.ServiceSecurity;
 
 /**
  * An endpoint of several I/O threads on one port ({@link EndpointOptions#ioThreads()} &gt; 1): as many
@@ -69,7 +70,13 @@ final class ReusePortEndpoint implements RxEndpoint {
 
     @Override
     public RxService listen(int serviceId, int backlog, NewCallNotifier newCall, DiscardNotifier discard) {
-        return new ReusePortService(shards, serviceId, backlog, newCall, discard);
+        return listen(serviceId, backlog, ServiceSecurity.NULL_ONLY, newCall, discard);
+    }
+
+    @Override
+    public RxService listen(
+            int serviceId, int backlog, ServiceSecurity security, NewCallNotifier newCall, DiscardNotifier discard) {
+        return new ReusePortService(shards, serviceId, backlog, security, newCall, discard);
     }
 
     @Override

@@ -8,6 +8,7 @@ import org.rxrpc.api.DiscardNotifier;
 import org.rxrpc.api.NewCallNotifier;
 import org.rxrpc.api.ReceiveNotifier;
 import org.rxrpc.api.RxService;
+import org.rxrpc.security.ServiceSecurity;
 
 /**
  * A service listened on every socket of a {@link ReusePortEndpoint}: one listener per I/O thread, each with
@@ -21,7 +22,13 @@ final class ReusePortService implements RxService {
     private final int backlog;
     private final KernelServiceListener[] parts;
 
-    ReusePortService(Endpoint[] shards, int serviceId, int backlog, NewCallNotifier newCall, DiscardNotifier discard) {
+    ReusePortService(
+            Endpoint[] shards,
+            int serviceId,
+            int backlog,
+            ServiceSecurity security,
+            NewCallNotifier newCall,
+            DiscardNotifier discard) {
         Objects.requireNonNull(newCall, "new-call notifier");
         this.serviceId = serviceId;
         this.backlog = backlog;
@@ -30,7 +37,7 @@ final class ReusePortService implements RxService {
         parts = new KernelServiceListener[shards.length];
         try {
             for (int i = 0; i < shards.length; i++) {
-                parts[i] = (KernelServiceListener) shards[i].listen(serviceId, backlog, toOwner, discard);
+                parts[i] = (KernelServiceListener) shards[i].listen(serviceId, backlog, security, toOwner, discard);
             }
         } catch (RuntimeException e) {
             for (KernelServiceListener p : parts) if (p != null) p.close();
