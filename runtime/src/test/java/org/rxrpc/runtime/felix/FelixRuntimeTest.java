@@ -70,7 +70,7 @@ class FelixRuntimeTest {
                     + vlPort)::equals);
             runtime.await(l -> l.startsWith("rxrpc runtime: started in ") && l.contains(": 3 Rx services listening"));
             assertTrue(
-                    runtime.has(l -> l.startsWith("rxrpc runtime: Apache Felix 7.0.5, 17 bundles from ")
+                    runtime.has(l -> l.startsWith("rxrpc runtime: Apache Felix 7.0.5, 18 bundles from ")
                             && l.endsWith(Path.of("etc").toAbsolutePath() + "/*.cfg")),
                     runtime.output());
 
