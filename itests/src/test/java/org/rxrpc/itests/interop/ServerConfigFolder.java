@@ -1,7 +1,6 @@
 package org.rxrpc.itests.interop;
 
 import static org.junit.jupiter.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -38,9 +37,7 @@ final class ServerConfigFolder {
         else if (!Files.isDirectory(FIXED_SERVER_FOLDER))
             missing = FIXED_SERVER_FOLDER + " is missing (openafs-client)";
         else if (OpenAfsPeers.findInPath("unshare") == null) missing = "unshare(1) is missing (util-linux)";
-        if (missing == null) return;
-        if ("true".equalsIgnoreCase(System.getenv("CI"))) fail("CI=true: " + missing);
-        assumeTrue(false, missing);
+        if (missing != null) OpenAfsPeers.skipOrFail(missing);
     }
 
     /** Makes {@code dir} a folder for {@code cell} served at {@code dbAddress}, with one DES key from asetkey. */

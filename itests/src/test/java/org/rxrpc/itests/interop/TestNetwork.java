@@ -1,8 +1,5 @@
 package org.rxrpc.itests.interop;
 
-import static org.junit.jupiter.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -37,9 +34,7 @@ final class TestNetwork implements AutoCloseable {
         else if (!Files.isExecutable(Path.of("/usr/lib/openafs/vlserver"))) {
             missing = "/usr/lib/openafs/vlserver is missing; run " + OpenAfsPeers.INSTALL_SCRIPT;
         }
-        if (missing == null) return;
-        if ("true".equalsIgnoreCase(System.getenv("CI"))) fail("CI=true: " + missing);
-        assumeTrue(false, missing);
+        if (missing != null) OpenAfsPeers.skipOrFail(missing);
     }
 
     static TestNetwork create() {
