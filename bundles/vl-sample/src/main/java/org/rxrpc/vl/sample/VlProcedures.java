@@ -94,7 +94,13 @@ public final class VlProcedures implements VlService {
 
     @Override
     public void registerAddrs(ServerCall call, UUID uuid, int spare1, int[] addresses) {
-        db.register(uuid, addresses);
+        // As OpenAFS's vlserver: zero addresses are skipped, and a list with none left is VL_INDEXERANGE.
+        int[] given = java.util.Arrays.stream(addresses)
+                .filter(a -> a != 0)
+                .distinct()
+                .toArray();
+        if (given.length == 0) throw new RxAbortException(VlErrors.VL_INDEXERANGE);
+        db.register(uuid, given);
     }
 
     /** One address per slot of the server table (vos listaddrs only counts them). */
