@@ -50,13 +50,12 @@ final class PacketSecurity {
     }
 
     /**
-     * Secures the packets the application queued since the last look, in place; their header checksums
-     * kept with them.
+     * Secures the queued packets after the last secured one up to {@code top} (at most what the application
+     * queued), in place; their header checksums kept with them.
      *
      * @return null, or the failure that ends the call (e.g. an expired ticket)
      */
-    SecurityFailure secureQueued(Call call) {
-        int top = call.txQueuedTop;
+    SecurityFailure secureQueued(Call call, int top) {
         Connection c = call.conn;
         ConnectionSecurity s = c.security;
         if (s == NullSecurity.INSTANCE) {

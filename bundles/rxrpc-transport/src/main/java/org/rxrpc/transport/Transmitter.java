@@ -29,14 +29,6 @@ final class Transmitter {
     void pump(Call call, long now) {
         if (call.conn == null || call.state.isComplete() || call.busyRetryAt != 0) return;
         if (!call.client && !call.rxComplete()) return;
-        if (call.txSecuredTop != call.txQueuedTop) {
-            // New packets are secured once, before their first send (their length may change: padding).
-            org.rxrpc.security.SecurityFailure f = packetSecurity.secureQueued(call);
-            if (f != null) {
-                call.abort(f.abortCode()); // e.g. an expired ticket: the call ends on the next look
-                return;
-            }
-        }
         Peer peer = call.conn.peer;
         if (call.resendPending > 0) {
             for (int seq = call.txHardAck + 1; seq - call.txTop <= 0 && call.inFlight < call.cwnd; seq++) {
@@ -52,8 +44,19 @@ final class Transmitter {
                 }
             }
         }
-        int queuedTop = call.txSecuredTop; // what the application queued, as far as it is secured
+        int queuedTop = call.txQueuedTop;
         int windowEnd = call.txHardAck + Math.min(call.txWindow, sendWindowMax);
+        int open = Math.min(Math.min(queuedTop - call.txTop, windowEnd - call.txTop), call.cwnd - call.inFlight);
+        if (open > 0 && call.txTop + open - call.txSecuredTop > 0) {
+            // New packets are secured once, just before their first send (their length may change: padding),
+            // and only as many as the windows let out now: securing all the application queued (up to a
+            // ring of 255 at crypt) before the first send held a bulk reply's first packets back by ms.
+            org.rxrpc.security.SecurityFailure f = packetSecurity.secureQueued(call, call.txTop + open);
+            if (f != null) {
+                call.abort(f.abortCode()); // e.g. an expired ticket: the call ends on the next look
+                return;
+            }
+        }
         int lastSeq = call.txLastSeq;
         while (call.txTop != queuedTop && call.txTop - windowEnd < 0 && call.inFlight < call.cwnd) {
             int first = call.txTop + 1;

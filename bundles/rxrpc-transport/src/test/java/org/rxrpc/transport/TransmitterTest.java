@@ -405,6 +405,33 @@ class TransmitterTest {
     }
 
     @Test
+    void aSecuredCallSecuresOnlyThePacketsTheWindowsLetOutNotAllItQueued() {
+        CallBench b = bench(255);
+        Call call = b.clientCall();
+        org.rxrpc.rxkad.Token token =
+                org.rxrpc.rxkad.LocalAuth.mint(RxkadCallsOverLoopbackTest.KEYS, System.currentTimeMillis() / 1000);
+        call.conn.security = new org.rxrpc.rxkad.RxkadClientSecurity(token, org.rxrpc.security.SecurityLevels.CRYPT)
+                .newConnection(call.conn.epoch, call.conn.cid);
+        int[] plain = new int[255];
+        java.util.Arrays.fill(plain, 1400); // crypt: 1400 user bytes a packet, 1408 once secured
+        b.queue(call, false, plain);
+
+        b.transmitter.pump(call, T0);
+        List<RawPacket> sent = b.io.takePackets();
+        assertEquals(List.of(1, 2, 3, 4), seqs(sent), "cwnd 4");
+        for (RawPacket p : sent) assertEquals(1408, p.body().length, "sent secured: " + p);
+        // A whole ring secured before the first send held a 1 MiB reply's first packet back by ms.
+        assertEquals(4, call.txSecuredTop, "only what went out is secured");
+        assertEquals(1400, call.txRing[5].length, "packet 5 waits as the application queued it");
+
+        assertTrue(b.receiveAck(call, b.ack(5, "", Wire.ACK_REQUESTED, 0, Wire.OUR_MAX_MTU, 32, 1), T0 + MS));
+        List<RawPacket> next = b.io.takePackets();
+        assertEquals(List.of(5, 6, 7, 8, 9, 10, 11, 12), seqs(next), "slow start: cwnd 8");
+        for (RawPacket p : next) assertEquals(1408, p.body().length, "sent secured: " + p);
+        assertEquals(12, call.txSecuredTop);
+    }
+
+    @Test
     void retransmissionsAreNeverJumbograms() {
         CallBench b = bench(255);
         Call call = b.clientCall();
