@@ -207,6 +207,11 @@ final class Accept {
         // The reply's packet layout under the connection's class (the application reads it once live).
         call.txDataOffset = conn.security.securityHeaderSize();
         call.txMaxData = conn.security.maxDataPerPacket(Wire.JUMBO_DATA_SIZE);
+        // Who called, for the service: the class and level (plain ints) and the handshake that makes the
+        // identity on request, off this thread (nothing allocated here).
+        call.securityIndex = conn.securityIndex;
+        call.securityLevel = conn.security.level();
+        call.handshake = conn.handshake;
         call.state = CallState.SERVER_RECEIVING_REQUEST;
         conn.channelCall[channel] = call;
         conn.channelCallNumber[channel] = callNumber;

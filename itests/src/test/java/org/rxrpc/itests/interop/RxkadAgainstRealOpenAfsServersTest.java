@@ -35,14 +35,17 @@ import org.rxrpc.rxkad.OpenAfsKeyFolder;
 import org.rxrpc.rxkad.RxkadClientSecurity;
 import org.rxrpc.rxkad.RxkadServerSecurity;
 import org.rxrpc.rxkad.ServerKeyRing;
+import org.rxrpc.security.NullSecurity;
 import org.rxrpc.security.SecurityLevels;
 import org.rxrpc.security.ServiceSecurity;
 import org.rxrpc.service.ServiceHost;
 import org.rxrpc.transport.RxTransportImpl;
+import org.rxrpc.vl.sample.SuperUsers;
 import org.rxrpc.vl.sample.VlSampleServer;
 import org.rxrpc.vl.sample.VolumeDatabase;
 import org.rxrpc.vl.sample.gen.Nvldbentry;
 import org.rxrpc.vl.sample.gen.VlConstants;
+import org.rxrpc.vl.sample.gen.VlErrors;
 import org.rxrpc.vl.sample.gen.VlStub;
 
 /**
@@ -256,6 +259,62 @@ class RxkadAgainstRealOpenAfsServersTest {
                     () -> sampleEndpoint.stats() + "\n" + refused);
         } finally {
             real.deleteEntry(536895000, VlConstants.RWVOL);
+        }
+    }
+
+    /**
+     * Our sample VL server accepting the null class and rxkad, writes for superusers only (as the real
+     * vlserver): the real {@code vos listvldb -noauth} reads it, {@code vos delentry -noauth} is refused with
+     * VL_PERM and the entry stays; {@code vos delentry -localauth -encrypt} (the key holder) deletes it.
+     */
+    @Test
+    void ourSampleVlServerLetsOnlyASuperUserWriteAsVosSees(@TempDir Path dir) throws Exception {
+        Path sampleConfig = dir.resolve("sample");
+        Files.createDirectories(sampleConfig);
+        Files.writeString(sampleConfig.resolve("ThisCell"), AfsDbServers.CELL + "\n");
+        Files.writeString(sampleConfig.resolve("CellServDB"), AfsDbServers.cellServDb(AfsDbServers.CELL, net.outer));
+        Files.copy(servers.config.resolve("KeyFile"), sampleConfig.resolve("KeyFile"));
+        List<String> config = List.of("-cell", AfsDbServers.CELL, "-config", sampleConfig.toString());
+        List<String> noAuth = new ArrayList<>(config);
+        noAuth.add("-noauth");
+        List<String> localAuth = new ArrayList<>(config);
+        localAuth.addAll(List.of("-localauth", "-encrypt"));
+        try (OpenAfsKeyFolder folder = OpenAfsKeyFolder.open(sampleConfig);
+                RxEndpoint sampleEndpoint = new RxTransportImpl()
+                        .open(EndpointOptions.defaults().withBind(net.outer, VlSampleServer.PORT));
+                ServiceHost sample = ServiceHost.serve(
+                        sampleEndpoint,
+                        VlSampleServer.SERVICE_ID,
+                        8,
+                        ServiceSecurity.of(
+                                SecurityLevels.CLEAR,
+                                NullSecurity.INSTANCE,
+                                RxkadServerSecurity.builder(folder).build()),
+                        4,
+                        "vl-sample",
+                        new VlSampleServer(new VolumeDatabase(), SuperUsers.fromConfigFolder(sampleConfig)),
+                        false)) {
+            VlStub ours = vl(net.outer, SecurityLevels.AUTH);
+            ours.createEntryN(volume("rxkad.perm", 536896000));
+
+            OpenAfsPeers.Output read = tool(net.inside(), "vos", noAuth, "listvldb", "-noresolve");
+            assertEquals(0, read.exitCode(), read::toString);
+            assertTrue(read.stdout().contains("rxkad.perm"), read::toString);
+
+            OpenAfsPeers.Output refused = tool(net.inside(), "vos", noAuth, "delentry", "-id", "rxkad.perm");
+            assertNotEquals(0, refused.exitCode(), refused::toString);
+            assertTrue(refused.stderr().toLowerCase(java.util.Locale.ROOT).contains("permission"), refused::toString);
+            RxCallAbortedException plain = assertThrows(
+                    RxCallAbortedException.class, () -> vl(net.outer, -1).deleteEntry(536896000, VlConstants.RWVOL));
+            assertEquals(VL_PERM, plain.abortCode());
+            assertEquals(536896000, ours.getEntryByNameN("rxkad.perm").volumeId()[0]);
+
+            OpenAfsPeers.Output deleted = tool(net.inside(), "vos", localAuth, "delentry", "-id", "rxkad.perm");
+            assertEquals(0, deleted.exitCode(), deleted::toString);
+            assertTrue(deleted.stdout().contains("Deleted 1 VLDB entries"), deleted::toString);
+            RxCallAbortedException gone =
+                    assertThrows(RxCallAbortedException.class, () -> ours.getEntryByNameN("rxkad.perm"));
+            assertEquals(VlErrors.VL_NOENT, gone.abortCode());
         }
     }
 
