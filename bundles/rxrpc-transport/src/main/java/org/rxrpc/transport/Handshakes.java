@@ -8,6 +8,8 @@ import org.rxrpc.security.NullSecurity;
 import org.rxrpc.security.SecurityAbortCodes;
 import org.rxrpc.security.SecurityFailure;
 import org.rxrpc.security.ServerConnectionSecurity;
+import org.rxrpc.security.ServerSecurity;
+import org.rxrpc.security.ServiceSecurity;
 import org.rxrpc.transport.wire.Wire;
 
 /**
@@ -48,19 +50,30 @@ final class Handshakes {
 
     /**
      * A server connection just made for its first call's packet: binds its security state to the class the
-     * packet named (the caller checked that the service accepts it).
+     * packet named, which the service accepts now (the caller checked). A connection charged before the
+     * service's classes changed may hold no state of that class object (or of its minimum level): it cannot
+     * be bound without allocating.
+     *
+     * @return false if so: the caller drops it with the call taken beside it
      */
-    void bindServer(Connection conn) {
-        ServerHandshake hs = conn.handshake;
-        ServerConnectionSecurity state = hs == null ? null : hs.stateFor(conn.securityIndex);
-        if (state == null) {
-            conn.handshake = null; // the null class (or one without a challenge): nothing to hold for
+    boolean bindServer(Connection conn, ServiceSecurity accepted) {
+        ServerSecurity current = accepted.forIndex(conn.securityIndex);
+        if (current == null || !current.requiresChallenge()) {
+            conn.handshake = null; // the null class: nothing to hold for
             conn.security = NullSecurity.INSTANCE;
-            return;
+            return current != null;
         }
+        ServerHandshake hs = conn.handshake;
+        if (hs == null
+                || hs.service().forIndex(conn.securityIndex) != current
+                || hs.service().minimumLevel(conn.securityIndex) != accepted.minimumLevel(conn.securityIndex)) {
+            return false; // counted as the discard of its call
+        }
+        ServerConnectionSecurity state = hs.stateFor(conn.securityIndex);
         hs.state = state;
         state.open(conn.epoch, conn.cid);
         conn.security = state;
+        return true;
     }
 
     /** Whether calls on this server connection must wait for the client's RESPONSE. */
@@ -311,8 +324,8 @@ final class Handshakes {
         conn.activeCalls--;
         call.publishCompletion(CallState.LOCALLY_ABORTED, AbortCodes.RX_CALL_DEAD);
         counters.inc(Counter.CALLS_DISCARDED);
+        call.release(); // the ID first: the owner may charge it again as soon as it hears (a live service)
         call.listener.discarded(call);
-        call.release();
     }
 
     private void release(PacketBuffer p) {
