@@ -19,13 +19,17 @@ import org.rxrpc.transport.wire.Wire;
  * the client is challenged; a verified RESPONSE authenticates the connection and the held datagrams go
  * through the input path again, so the held calls go live exactly as if they had just arrived. A refused
  * RESPONSE aborts the connection with its class's code; an unanswered CHALLENGE is resent every
- * {@link #CHALLENGE_INTERVAL_NANOS} (OpenAFS's RX_CHALLENGE_TIMEOUT) up to {@link #CHALLENGE_TRIES} times,
- * then the held calls are aborted with RX_CALL_DEAD as OpenAFS does. Nothing here allocates.
+ * {@link #CHALLENGE_INTERVAL_NANOS} (OpenAFS's RX_CHALLENGE_TIMEOUT) until the endpoint's
+ * challengeTimeoutMillis, then the held calls are aborted with RX_CALL_DEAD as OpenAFS does. Nothing here
+ * allocates.
  */
 final class Handshakes {
     static final long CHALLENGE_INTERVAL_NANOS = 2_000_000_000L;
-    /** OpenAFS tries 50 times (100 s); a held call holds a backlog slot, so we give up after 10 s. */
-    static final int CHALLENGE_TRIES = 5;
+    /**
+     * How long a challenged connection's held calls wait for the RESPONSE (EndpointOptions
+     * .challengeTimeoutMillis, 10 s): OpenAFS tries 50 times (100 s), but a held call holds a backlog slot.
+     */
+    private final long challengeTimeoutNanos;
 
     private final Endpoint endpoint;
     private final Counters counters;
@@ -42,6 +46,7 @@ final class Handshakes {
         this.counters = counters;
         this.output = output;
         this.pool = pool;
+        this.challengeTimeoutNanos = endpoint.options.challengeTimeoutMillis() * 1_000_000L;
     }
 
     void bind(Input in) {
@@ -98,6 +103,7 @@ final class Handshakes {
         if (!hs.challenging) {
             hs.challenging = true;
             hs.challengesSent = 0;
+            hs.giveUpNanos = now + challengeTimeoutNanos;
             challenge(hs, now);
             link(hs);
         }
@@ -159,7 +165,9 @@ final class Handshakes {
         output.sendChallenge(hs.conn, hs.state);
         counters.inc(Counter.CHALLENGES_SENT);
         hs.challengesSent++;
-        hs.nextChallengeNanos = now + CHALLENGE_INTERVAL_NANOS;
+        // The next resend, or the end of the wait if that comes first.
+        long next = now + CHALLENGE_INTERVAL_NANOS;
+        hs.nextChallengeNanos = next - hs.giveUpNanos < 0 ? next : hs.giveUpNanos;
         endpoint.timerAt(hs.nextChallengeNanos);
     }
 
@@ -173,7 +181,7 @@ final class Handshakes {
         for (ServerHandshake hs = pendingHead; hs != null; ) {
             ServerHandshake next = hs.nextPending;
             if (now - hs.nextChallengeNanos >= 0) {
-                if (hs.challengesSent >= CHALLENGE_TRIES) {
+                if (now - hs.giveUpNanos >= 0) {
                     counters.inc(Counter.CHALLENGES_UNANSWERED);
                     abortHeld(hs, AbortCodes.RX_CALL_DEAD);
                 } else {

@@ -35,6 +35,8 @@ final class ServerHandshake {
 
     int challengesSent;
     long nextChallengeNanos;
+    /** When the held calls are given up (the first challenge plus the endpoint's challengeTimeoutMillis). */
+    long giveUpNanos;
     /** The list of connections being challenged (Handshakes). */
     ServerHandshake prevPending;
 

@@ -3,6 +3,7 @@ package org.rxrpc.transport;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.nio.ByteBuffer;
 import java.time.Duration;
@@ -65,7 +66,7 @@ class ChallengeResendAndAnswerTest {
             }
             double seconds = (System.nanoTime() - t0) / 1e9;
             assertNotNull(abort, "the held call is aborted in the end");
-            assertEquals(Handshakes.CHALLENGE_TRIES, challenges);
+            assertEquals(5, challenges, "at 0, 2, 4, 6 and 8 s");
             assertEquals(1, abort.callNumber());
             assertEquals(AbortCodes.RX_CALL_DEAD, RawRxkadClient.code(abort));
             assertEquals(10, Math.round(seconds), "5 challenges 2 s apart: " + seconds);
@@ -74,6 +75,58 @@ class ChallengeResendAndAnswerTest {
             assertEquals(1, s.get(Counter.CALLS_DISCARDED), s.toString());
             assertEquals(0, s.get(Counter.CALLS_MADE_LIVE), s.toString());
         }
+    }
+
+    /** challengeTimeoutMillis bounds the wait: 3 s gives challenges at 0 and 2 s, and the abort at 3 s. */
+    @Test
+    void theChallengeTimeoutIsTheEndpointsSetting() throws Exception {
+        EndpointOptions options =
+                EndpointOptions.builder().challengeTimeoutMillis(3000).build();
+        try (RxEndpoint server = new RxTransportImpl().open(options);
+                ServiceHost host = ServiceHost.serve(
+                        server,
+                        SERVICE,
+                        4,
+                        ServiceSecurity.of(
+                                SecurityLevels.CLEAR,
+                                RxkadServerSecurity.builder(RxkadCallsOverLoopbackTest.KEYS)
+                                        .build()),
+                        4,
+                        "silent",
+                        call -> call.abort(1),
+                        false);
+                RawRxkadClient c = new RawRxkadClient(
+                        server.localAddress(),
+                        SERVICE,
+                        0x1000,
+                        new RxkadClientSecurity(
+                                LocalAuth.mint(RxkadCallsOverLoopbackTest.KEYS, System.currentTimeMillis() / 1000),
+                                SecurityLevels.CRYPT))) {
+            long t0 = System.nanoTime();
+            c.sendRequest(1, new byte[] {1}, null);
+            int challenges = 0;
+            RawPacket abort = null;
+            while (abort == null && System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(10)) {
+                byte[] d = c.socket.receive(Duration.ofSeconds(3));
+                if (d == null) continue;
+                RawPacket p = RawPacket.parse(d);
+                if (p.type() == RawPacket.TYPE_CHALLENGE) challenges++;
+                if (p.type() == RawPacket.TYPE_ABORT) abort = p;
+            }
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            assertNotNull(abort, "the held call is aborted in the end");
+            assertEquals(2, challenges);
+            assertEquals(AbortCodes.RX_CALL_DEAD, RawRxkadClient.code(abort));
+            assertEquals(3, Math.round(seconds), "given up after 3 s: " + seconds);
+            assertEquals(1, server.stats().get(Counter.CHALLENGES_UNANSWERED));
+        }
+        assertEquals(10_000, EndpointOptions.defaults().challengeTimeoutMillis());
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> EndpointOptions.builder().challengeTimeoutMillis(99).build());
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> EndpointOptions.builder().challengeTimeoutMillis(600_001).build());
     }
 
     @Test
