@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -20,18 +19,14 @@ import org.rxrpc.api.Counter;
 import org.rxrpc.api.EndpointOptions;
 import org.rxrpc.api.RxCallAbortedException;
 import org.rxrpc.api.RxEndpoint;
-import org.rxrpc.rxkad.LocalAuth;
-import org.rxrpc.rxkad.RxkadClientSecurity;
-import org.rxrpc.rxkad.RxkadServerSecurity;
 import org.rxrpc.rxkad.ServerKey;
-import org.rxrpc.rxkad.ServerKeyRing;
 import org.rxrpc.security.NullSecurity;
 import org.rxrpc.security.SecurityAbortCodes;
 import org.rxrpc.security.SecurityIdentity;
 import org.rxrpc.security.SecurityLevels;
-import org.rxrpc.security.ServerSecurity;
 import org.rxrpc.security.ServiceSecurity;
 import org.rxrpc.service.ServiceHost;
+import org.rxrpc.transport.testutil.RxkadTestKeys;
 
 /**
  * A listening service's classes change under it (RxService.changeSecurity, what the whiteboard does when a
@@ -44,10 +39,8 @@ import org.rxrpc.service.ServiceHost;
 class ServiceSecurityChangesReachNewConnectionsTest {
     private static final int SERVICE = 4747;
     private static final byte HOLD = 1;
-    private static final ServerKey KEY_A =
-            ServerKey.des(3, new byte[] {1, 35, 69, 103, (byte) 137, (byte) 171, (byte) 205, (byte) 239});
-    private static final ServerKey KEY_B =
-            ServerKey.des(4, new byte[] {(byte) 254, (byte) 220, (byte) 186, (byte) 152, 118, 84, 50, 16});
+    private static final ServerKey KEY_A = RxkadTestKeys.KEY;
+    private static final ServerKey KEY_B = RxkadTestKeys.OTHER_KEY;
 
     private RxEndpoint server;
     private RxEndpoint client;
@@ -63,7 +56,7 @@ class ServiceSecurityChangesReachNewConnectionsTest {
                 server,
                 SERVICE,
                 4,
-                ServiceSecurity.of(SecurityLevels.CLEAR, NullSecurity.INSTANCE, rxkad(KEY_A)),
+                RxkadTestKeys.nullAndRxkad(KEY_A),
                 8,
                 "changes",
                 call -> {
@@ -87,17 +80,11 @@ class ServiceSecurityChangesReachNewConnectionsTest {
         server.close();
     }
 
-    private static ServerSecurity rxkad(ServerKey key) {
-        return RxkadServerSecurity.builder(new ServerKeyRing(List.of(key))).build();
-    }
-
     /** Options for a new connection (a new ClientSecurity object) with a token of {@code name} under {@code key}. */
     private static CallOptions as(String name, ServerKey key) {
-        long now = System.currentTimeMillis() / 1000;
         return CallOptions.DEFAULT
                 .withHardTimeoutMillis(20_000)
-                .withSecurity(
-                        new RxkadClientSecurity(LocalAuth.mint(key, name, "", "", now, 3600), SecurityLevels.CRYPT));
+                .withSecurity(RxkadTestKeys.as(key, name, "", "", SecurityLevels.CRYPT));
     }
 
     private String call(CallOptions options, byte first) throws InterruptedException {
@@ -112,7 +99,7 @@ class ServiceSecurityChangesReachNewConnectionsTest {
     @Test
     void newConnectionsFollowTheClassesWhileAuthenticatedOnesGoOn() throws Exception {
         CallOptions alice = as("alice", KEY_A);
-        assertEquals("alice 3", call(alice, (byte) 0));
+        assertEquals("alice 7", call(alice, (byte) 0));
         CompletableFuture<String> inProgress = CompletableFuture.supplyAsync(() -> {
             try {
                 return call(alice, HOLD);
@@ -128,12 +115,12 @@ class ServiceSecurityChangesReachNewConnectionsTest {
         assertEquals(AbortCodes.RX_INVALID_OPERATION, refused.abortCode());
         assertEquals(1, stat(Counter.SECURITY_CLASS_REFUSED));
         assertEquals("-", call(CallOptions.DEFAULT.withHardTimeoutMillis(20_000), (byte) 0));
-        assertEquals("alice 3", call(alice, (byte) 0), "a new call on the authenticated connection");
+        assertEquals("alice 7", call(alice, (byte) 0), "a new call on the authenticated connection");
         release.countDown();
-        assertEquals("alice 3", inProgress.get(20, TimeUnit.SECONDS), "the call in progress finishes");
+        assertEquals("alice 7", inProgress.get(20, TimeUnit.SECONDS), "the call in progress finishes");
 
         long discardedBefore = stat(Counter.CALLS_DISCARDED);
-        host.service().changeSecurity(ServiceSecurity.of(SecurityLevels.CLEAR, NullSecurity.INSTANCE, rxkad(KEY_B)));
+        host.service().changeSecurity(RxkadTestKeys.nullAndRxkad(KEY_B));
         assertEquals("bob 4", call(as("bob", KEY_B), (byte) 0));
         assertTrue(
                 stat(Counter.CALLS_DISCARDED) > discardedBefore,
@@ -141,7 +128,7 @@ class ServiceSecurityChangesReachNewConnectionsTest {
         RxCallAbortedException oldKey =
                 assertThrows(RxCallAbortedException.class, () -> call(as("dave", KEY_A), (byte) 0));
         assertEquals(SecurityAbortCodes.RXKADUNKNOWNKEY, oldKey.abortCode());
-        assertEquals("alice 3", call(alice, (byte) 0), "the connection authenticated before goes on");
+        assertEquals("alice 7", call(alice, (byte) 0), "the connection authenticated before goes on");
         assertEquals(1, stat(Counter.SECURITY_CLASS_REFUSED));
     }
 

@@ -22,14 +22,13 @@ import org.rxrpc.api.RxCall;
 import org.rxrpc.api.RxCallAbortedException;
 import org.rxrpc.api.RxEndpoint;
 import org.rxrpc.api.RxUserService;
-import org.rxrpc.rxkad.LocalAuth;
-import org.rxrpc.rxkad.RxkadClientSecurity;
 import org.rxrpc.rxkad.RxkadServerSecurity;
 import org.rxrpc.rxkad.ServerKey;
 import org.rxrpc.rxkad.ServerKeyRing;
 import org.rxrpc.security.SecurityAbortCodes;
 import org.rxrpc.security.SecurityLevels;
 import org.rxrpc.security.ServiceSecurity;
+import org.rxrpc.transport.testutil.RxkadTestKeys;
 
 /**
  * User-socket mode with security, as a Linux AF_RXRPC server socket with a security keyring: a service
@@ -39,8 +38,7 @@ import org.rxrpc.security.ServiceSecurity;
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class UserSocketServiceWithSecurityTest {
-    private static final ServerKey KEY =
-            ServerKey.des(7, new byte[] {1, 35, 69, 103, (byte) 137, (byte) 171, (byte) 205, (byte) 239});
+    private static final ServerKey KEY = RxkadTestKeys.KEY;
     private static final int SERVICE = 4646;
     private static final int BACKLOG = 2;
 
@@ -63,10 +61,9 @@ class UserSocketServiceWithSecurityTest {
     }
 
     private static CallOptions as(String name, int level) {
-        long now = System.currentTimeMillis() / 1000;
         return CallOptions.DEFAULT
                 .withHardTimeoutMillis(20_000)
-                .withSecurity(new RxkadClientSecurity(LocalAuth.mint(KEY, name, "", "", now, 3600), level));
+                .withSecurity(RxkadTestKeys.as(KEY, name, "", "", level));
     }
 
     /** A client call sending {@code request}; the reply is read by the caller. */

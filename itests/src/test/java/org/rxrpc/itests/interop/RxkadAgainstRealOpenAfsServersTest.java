@@ -218,11 +218,7 @@ class RxkadAgainstRealOpenAfsServersTest {
      */
     @Test
     void vosWithLocalAuthListsOurSampleVlServerRequiringAuth(@TempDir Path dir) throws Exception {
-        Path sampleConfig = dir.resolve("sample");
-        Files.createDirectories(sampleConfig);
-        Files.writeString(sampleConfig.resolve("ThisCell"), AfsDbServers.CELL + "\n");
-        Files.writeString(sampleConfig.resolve("CellServDB"), AfsDbServers.cellServDb(AfsDbServers.CELL, net.outer));
-        Files.copy(servers.config.resolve("KeyFile"), sampleConfig.resolve("KeyFile"));
+        Path sampleConfig = sampleConfigFolder(dir);
         List<String> encrypted =
                 List.of("-cell", AfsDbServers.CELL, "-config", sampleConfig.toString(), "-localauth", "-encrypt");
         List<String> clear = List.of("-cell", AfsDbServers.CELL, "-config", sampleConfig.toString(), "-localauth");
@@ -230,19 +226,13 @@ class RxkadAgainstRealOpenAfsServersTest {
         VlStub real = vl(net.inner, SecurityLevels.CRYPT);
         real.createEntryN(entry);
         try (OpenAfsKeyFolder folder = OpenAfsKeyFolder.open(sampleConfig);
-                RxEndpoint sampleEndpoint = new RxTransportImpl()
-                        .open(EndpointOptions.defaults().withBind(net.outer, VlSampleServer.PORT));
-                ServiceHost sample = ServiceHost.serve(
+                RxEndpoint sampleEndpoint = openSampleEndpoint();
+                ServiceHost sample = serveSample(
                         sampleEndpoint,
-                        VlSampleServer.SERVICE_ID,
-                        8,
                         ServiceSecurity.of(
                                 SecurityLevels.AUTH,
                                 RxkadServerSecurity.builder(folder).build()),
-                        4,
-                        "vl-sample",
-                        new VlSampleServer(new VolumeDatabase()),
-                        false)) {
+                        new VlSampleServer(new VolumeDatabase()))) {
             vl(net.outer, SecurityLevels.AUTH).createEntryN(entry);
 
             OpenAfsPeers.Output theirs = tool("vos", encryptedFor(servers.config), "listvldb", "-noresolve");
@@ -269,31 +259,21 @@ class RxkadAgainstRealOpenAfsServersTest {
      */
     @Test
     void ourSampleVlServerLetsOnlyASuperUserWriteAsVosSees(@TempDir Path dir) throws Exception {
-        Path sampleConfig = dir.resolve("sample");
-        Files.createDirectories(sampleConfig);
-        Files.writeString(sampleConfig.resolve("ThisCell"), AfsDbServers.CELL + "\n");
-        Files.writeString(sampleConfig.resolve("CellServDB"), AfsDbServers.cellServDb(AfsDbServers.CELL, net.outer));
-        Files.copy(servers.config.resolve("KeyFile"), sampleConfig.resolve("KeyFile"));
+        Path sampleConfig = sampleConfigFolder(dir);
         List<String> config = List.of("-cell", AfsDbServers.CELL, "-config", sampleConfig.toString());
         List<String> noAuth = new ArrayList<>(config);
         noAuth.add("-noauth");
         List<String> localAuth = new ArrayList<>(config);
         localAuth.addAll(List.of("-localauth", "-encrypt"));
         try (OpenAfsKeyFolder folder = OpenAfsKeyFolder.open(sampleConfig);
-                RxEndpoint sampleEndpoint = new RxTransportImpl()
-                        .open(EndpointOptions.defaults().withBind(net.outer, VlSampleServer.PORT));
-                ServiceHost sample = ServiceHost.serve(
+                RxEndpoint sampleEndpoint = openSampleEndpoint();
+                ServiceHost sample = serveSample(
                         sampleEndpoint,
-                        VlSampleServer.SERVICE_ID,
-                        8,
                         ServiceSecurity.of(
                                 SecurityLevels.CLEAR,
                                 NullSecurity.INSTANCE,
                                 RxkadServerSecurity.builder(folder).build()),
-                        4,
-                        "vl-sample",
-                        new VlSampleServer(new VolumeDatabase(), SuperUsers.fromConfigFolder(sampleConfig)),
-                        false)) {
+                        new VlSampleServer(new VolumeDatabase(), SuperUsers.fromConfigFolder(sampleConfig)))) {
             VlStub ours = vl(net.outer, SecurityLevels.AUTH);
             ours.createEntryN(volume("rxkad.perm", 536896000));
 
@@ -316,6 +296,25 @@ class RxkadAgainstRealOpenAfsServersTest {
                     assertThrows(RxCallAbortedException.class, () -> ours.getEntryByNameN("rxkad.perm"));
             assertEquals(VlErrors.VL_NOENT, gone.abortCode());
         }
+    }
+
+    private static RxEndpoint openSampleEndpoint() {
+        return new RxTransportImpl().open(EndpointOptions.defaults().withBind(net.outer, VlSampleServer.PORT));
+    }
+
+    /** Our sample VL server on {@code endpoint}, accepting {@code security}, served on handler threads. */
+    private static ServiceHost serveSample(RxEndpoint endpoint, ServiceSecurity security, VlSampleServer server) {
+        return ServiceHost.serve(endpoint, VlSampleServer.SERVICE_ID, 8, security, 4, "vl-sample", server, false);
+    }
+
+    /** A server configuration folder for our sample VL server and the tools that call it: the servers' KeyFile. */
+    private static Path sampleConfigFolder(Path dir) throws Exception {
+        Path sampleConfig = dir.resolve("sample");
+        Files.createDirectories(sampleConfig);
+        Files.writeString(sampleConfig.resolve("ThisCell"), AfsDbServers.CELL + "\n");
+        Files.writeString(sampleConfig.resolve("CellServDB"), AfsDbServers.cellServDb(AfsDbServers.CELL, net.outer));
+        Files.copy(servers.config.resolve("KeyFile"), sampleConfig.resolve("KeyFile"));
+        return sampleConfig;
     }
 
     private static List<String> encryptedFor(Path config) {

@@ -54,32 +54,13 @@ public class RxkadServiceIT extends RxOsgiTestSupport {
 
     @Test(timeout = 90_000)
     public void rxperfConfiguredForRxkadAtCryptServesCryptAndRefusesAuth() throws Exception {
-        configure("org.rxrpc.rxkad", Map.of("key.3", KEY_HEX));
-        int port = freeUdpPort();
-        Map<String, Object> rxperf = new HashMap<>();
-        rxperf.put("rxrpc.port", port);
-        rxperf.put("rxrpc.backlog", 8);
-        rxperf.put("rxrpc.maxLiveCalls", 8);
-        rxperf.put("rxrpc.securityIndex", "0,2");
-        rxperf.put("rxrpc.minimumLevel", "crypt");
-        configure(RXPERF_PID, rxperf);
-        bundle(RXPERF_BSN).start();
+        int port = startRxperfAcceptingRxkadAtCrypt(8);
         ServerKeyRing keys = new ServerKeyRing(List.of(ServerKey.des(3, hex(KEY_HEX))));
         try (RxEndpoint client = openClient()) {
-            CallOptions crypt = CallOptions.DEFAULT
-                    .withHardTimeoutMillis(10_000)
-                    .withSecurity(new RxkadClientSecurity(LocalAuth.mint(keys, now()), SecurityLevels.CRYPT));
             // The service listens once the rxkad bundle's ServerSecurity is there (the whiteboard retries).
-            long deadline = System.currentTimeMillis() + 30_000;
-            while (true) {
-                try {
-                    new RxperfClient(client, server(port), crypt).call(Rxperf.OP_RPC, 1 << 20, 1 << 20, true);
-                    break;
-                } catch (RxCallAbortedException e) {
-                    if (System.currentTimeMillis() > deadline) throw e;
-                    Thread.sleep(200);
-                }
-            }
+            awaitServed(client, port, keys, 30_000);
+            CallOptions crypt = cryptOptions(keys);
+            new RxperfClient(client, server(port), crypt).call(Rxperf.OP_RPC, 1 << 20, 1 << 20, true);
             CallOptions auth =
                     crypt.withSecurity(new RxkadClientSecurity(LocalAuth.mint(keys, now()), SecurityLevels.AUTH));
             try {
@@ -99,16 +80,7 @@ public class RxkadServiceIT extends RxOsgiTestSupport {
      */
     @Test(timeout = 120_000)
     public void rxperfFollowsTheRxkadConfigurationAsItIsDeletedAndComesBack() throws Exception {
-        configure("org.rxrpc.rxkad", Map.of("key.3", KEY_HEX));
-        int port = freeUdpPort();
-        Map<String, Object> rxperf = new HashMap<>();
-        rxperf.put("rxrpc.port", port);
-        rxperf.put("rxrpc.backlog", 4);
-        rxperf.put("rxrpc.maxLiveCalls", 4);
-        rxperf.put("rxrpc.securityIndex", "0,2");
-        rxperf.put("rxrpc.minimumLevel", "crypt");
-        configure(RXPERF_PID, rxperf);
-        bundle(RXPERF_BSN).start();
+        int port = startRxperfAcceptingRxkadAtCrypt(4);
         ServerKeyRing keys = new ServerKeyRing(List.of(ServerKey.des(3, hex(KEY_HEX))));
         try (RxEndpoint client = openClient()) {
             CallOptions crypt = cryptOptions(keys);
@@ -161,6 +133,21 @@ public class RxkadServiceIT extends RxOsgiTestSupport {
             configure("org.rxrpc.rxkad", Map.of("key.3", KEY_HEX));
             awaitServed(client, port, keys, 30_000);
         }
+    }
+
+    /** rxkad keyed (PID org.rxrpc.rxkad), rxperf accepting "0,2" at minimum crypt on a free port: the port. */
+    private int startRxperfAcceptingRxkadAtCrypt(int backlog) throws Exception {
+        configure("org.rxrpc.rxkad", Map.of("key.3", KEY_HEX));
+        int port = freeUdpPort();
+        Map<String, Object> rxperf = new HashMap<>();
+        rxperf.put("rxrpc.port", port);
+        rxperf.put("rxrpc.backlog", backlog);
+        rxperf.put("rxrpc.maxLiveCalls", backlog);
+        rxperf.put("rxrpc.securityIndex", "0,2");
+        rxperf.put("rxrpc.minimumLevel", "crypt");
+        configure(RXPERF_PID, rxperf);
+        bundle(RXPERF_BSN).start();
+        return port;
     }
 
     private static CallOptions cryptOptions(ServerKeyRing keys) {

@@ -23,13 +23,6 @@ import org.rxrpc.api.RxCall;
 import org.rxrpc.api.RxEndpoint;
 import org.rxrpc.api.RxEndpoints;
 import org.rxrpc.api.ServiceStatus;
-import org.rxrpc.rxkad.LocalAuth;
-import org.rxrpc.rxkad.RxkadClientSecurity;
-import org.rxrpc.rxkad.RxkadServerSecurity;
-import org.rxrpc.rxkad.ServerKey;
-import org.rxrpc.rxkad.ServerKeyRing;
-import org.rxrpc.rxkad.Token;
-import org.rxrpc.security.NullSecurity;
 import org.rxrpc.security.SecurityIdentity;
 import org.rxrpc.security.SecurityLevels;
 import org.rxrpc.security.ServiceSecurity;
@@ -37,6 +30,7 @@ import org.rxrpc.service.RxCallHandler;
 import org.rxrpc.service.RxEventLoopHandler;
 import org.rxrpc.service.ServiceHost;
 import org.rxrpc.transport.RxTransportImpl;
+import org.rxrpc.transport.testutil.RxkadTestKeys;
 
 /**
  * Over real UDP on loopback: a service sees exactly who called (RxCall.identity, securityIndex,
@@ -47,8 +41,6 @@ import org.rxrpc.transport.RxTransportImpl;
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class CallersIdentityReachesServiceAndOperatorTest {
-    private static final ServerKey KEY =
-            ServerKey.des(7, new byte[] {1, 35, 69, 103, (byte) 137, (byte) 171, (byte) 205, (byte) 239});
     private static final int THREADED = 4711;
     private static final int EVENT_LOOP = 4712;
     /** A request starting with this byte waits in the handler until the test lets it go. */
@@ -66,10 +58,7 @@ class CallersIdentityReachesServiceAndOperatorTest {
     void start() {
         serverEndpoint = new RxTransportImpl().open(EndpointOptions.defaults());
         clientEndpoint = new RxTransportImpl().open(EndpointOptions.defaults());
-        ServiceSecurity accepted = ServiceSecurity.of(
-                SecurityLevels.CLEAR,
-                NullSecurity.INSTANCE,
-                RxkadServerSecurity.builder(new ServerKeyRing(List.of(KEY))).build());
+        ServiceSecurity accepted = RxkadTestKeys.nullAndRxkad(RxkadTestKeys.KEY);
         RxCallHandler onThread = call -> {
             byte[] request = call.receiveMessage(16, 10, TimeUnit.SECONDS);
             if (request.length > 0 && request[0] == HOLD) {
@@ -113,9 +102,9 @@ class CallersIdentityReachesServiceAndOperatorTest {
     }
 
     private static CallOptions as(String name, String instance, String cell, int level) {
-        long now = System.currentTimeMillis() / 1000;
-        Token token = LocalAuth.mint(KEY, name, instance, cell, now, 3600);
-        return CallOptions.DEFAULT.withHardTimeoutMillis(20_000).withSecurity(new RxkadClientSecurity(token, level));
+        return CallOptions.DEFAULT
+                .withHardTimeoutMillis(20_000)
+                .withSecurity(RxkadTestKeys.as(RxkadTestKeys.KEY, name, instance, cell, level));
     }
 
     private String call(int service, CallOptions options, byte first) throws InterruptedException {

@@ -115,11 +115,13 @@ public final class SuperUsers {
         return new Names(normalised(lines), cell.toLowerCase(Locale.ROOT), userListTime, thisCellTime);
     }
 
+    /** Names one per entry, or several separated by commas or blanks (a configuration file's one line). */
     private static Set<String> normalised(Collection<String> users) {
         Set<String> out = new TreeSet<>();
         for (String u : users) {
-            String t = u.trim();
-            if (!t.isEmpty()) out.add(t);
+            for (String t : u.trim().split("[,\\s]+")) {
+                if (!t.isEmpty()) out.add(t);
+            }
         }
         return Set.copyOf(out);
     }

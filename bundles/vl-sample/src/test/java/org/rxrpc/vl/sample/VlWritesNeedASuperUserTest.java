@@ -132,7 +132,7 @@ class VlWritesNeedASuperUserTest {
 
     @Test
     void onlyTheKeyHolderAndListedNamesUnderRxkadMayWrite() throws Exception {
-        serve(SuperUsers.of("my.cell", List.of("admin", "ops.admin@OTHER.CELL")));
+        serve(SuperUsers.of("my.cell", List.of("admin, ops.admin@OTHER.CELL"))); // as a configuration line
         keyHolder().createEntryN(VlSampleServerTest.entry("root.cell", 100));
 
         assertMayOnlyRead(vl(null, null, null, 0), 100); // the null class: never a superuser
