@@ -43,6 +43,7 @@ public final class EndpointOptions {
     private final DebugAnswers debugAnswers;
     private final int debugAnswersPerSecond;
     private final int ioThreads;
+    private final long challengeTimeoutMillis;
 
     private EndpointOptions(Builder b) {
         bindAddress = checkBindAddress(b.bindAddress);
@@ -62,6 +63,7 @@ public final class EndpointOptions {
         debugAnswers = Objects.requireNonNull(b.debugAnswers, "debugAnswers");
         debugAnswersPerSecond = check("debugAnswersPerSecond", b.debugAnswersPerSecond, 1, 1000);
         ioThreads = check("ioThreads", b.ioThreads, 1, MAX_IO_THREADS);
+        challengeTimeoutMillis = check("challengeTimeoutMillis", b.challengeTimeoutMillis, 100, 600_000);
         if (ioThreads > 1 && !nativeIo) {
             throw new IllegalArgumentException(
                     "ioThreads " + ioThreads + " needs nativeIo true: the sockets' steering is the native socket's");
@@ -234,6 +236,18 @@ public final class EndpointOptions {
         return ioThreads;
     }
 
+    /**
+     * How long a call on a connection whose client must first answer a security class's CHALLENGE (rxkad) is
+     * held for the client's RESPONSE (10000 ms, 100..600000): the CHALLENGE is resent every 2 s (OpenAFS's
+     * RX_CHALLENGE_TIMEOUT) until then, and then the held calls are aborted RX_CALL_DEAD. OpenAFS waits
+     * 100 s (50 tries); a held call holds a backlog slot, so a client that never answers keeps it this long.
+     *
+     * @since 1.3
+     */
+    public long challengeTimeoutMillis() {
+        return challengeTimeoutMillis;
+    }
+
     public EndpointOptions withIoThreads(int threads) {
         return toBuilder().ioThreads(threads).build();
     }
@@ -284,7 +298,8 @@ public final class EndpointOptions {
                 + ", newCallDeferMillis=" + newCallDeferMillis + ", maxConnections=" + maxConnections
                 + ", maxPeers=" + maxPeers + ", nativeIo=" + nativeIo
                 + ", serviceDrainMillis=" + serviceDrainMillis + ", debugAnswers=" + debugAnswers
-                + ", debugAnswersPerSecond=" + debugAnswersPerSecond + ", ioThreads=" + ioThreads + "]";
+                + ", debugAnswersPerSecond=" + debugAnswersPerSecond + ", ioThreads=" + ioThreads
+                + ", challengeTimeoutMillis=" + challengeTimeoutMillis + "]";
     }
 
     /** Collects settings; {@link #build()} checks them all. Not thread-safe. */
@@ -306,6 +321,7 @@ public final class EndpointOptions {
         private DebugAnswers debugAnswers = DebugAnswers.LOCAL;
         private int debugAnswersPerSecond = 10;
         private int ioThreads = 1;
+        private long challengeTimeoutMillis = 10_000;
 
         private Builder() {}
 
@@ -327,6 +343,7 @@ public final class EndpointOptions {
             debugAnswers = o.debugAnswers;
             debugAnswersPerSecond = o.debugAnswersPerSecond;
             ioThreads = o.ioThreads;
+            challengeTimeoutMillis = o.challengeTimeoutMillis;
         }
 
         public Builder bindAddress(String value) {
@@ -411,6 +428,12 @@ public final class EndpointOptions {
 
         public Builder ioThreads(int value) {
             ioThreads = value;
+            return this;
+        }
+
+        /** See {@link EndpointOptions#challengeTimeoutMillis()}. @since 1.3 */
+        public Builder challengeTimeoutMillis(long value) {
+            challengeTimeoutMillis = value;
             return this;
         }
 

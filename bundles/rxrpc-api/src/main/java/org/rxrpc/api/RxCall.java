@@ -6,6 +6,7 @@ import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.util.concurrent.TimeUnit;
 import org.osgi.annotation.versioning.ProviderType;
+import org.rxrpc.security.SecurityIdentity;
 
 /**
  * One Rx call, client or server side. Bytes stream in both directions without the whole message being
@@ -28,6 +29,33 @@ public interface RxCall extends AutoCloseable {
 
     /** The remote address (null while a charged call is not yet live). */
     InetSocketAddress peer();
+
+    /**
+     * The security class of the call's connection, as the header's securityIndex names it (0 null, 2 rxkad):
+     * for a server call the class the client chose, for a client call the one of its
+     * {@link CallOptions#security()}. 0 while a charged call is not yet live. Any thread; allocates nothing.
+     */
+    int securityIndex();
+
+    /**
+     * The level the connection runs at ({@link org.rxrpc.security.SecurityLevels}: 0 clear, 1 auth, 2 crypt):
+     * for a server call the one the client's RESPONSE chose, for a client call the one asked for; 0 for the
+     * null class and while a charged call is not yet live. Any thread; allocates nothing.
+     */
+    int securityLevel();
+
+    /**
+     * Who called, as the connection's security class authenticated them: for rxkad the ticket's principal,
+     * the kvno of the server key that sealed it, the level and the expiry. Null for the null class, for a
+     * client call, and while a charged call is not yet live (a server call goes live only once its client
+     * is authenticated, so a live server call under a class with a challenge always has one).
+     *
+     * <p>A service authorises by it (OpenAFS's servers ask {@code afsconf_SuperUser} the same). Any thread:
+     * the identity is made by the first caller for the connection and kept, so later calls on the same
+     * connection get the same object without allocating. That first time allocates: on the I/O thread (an
+     * event-loop handler) it is the one allocation a new secured connection costs there.
+     */
+    SecurityIdentity identity();
 
     /**
      * Queues bytes of this side's message (the request for a client, the reply for a server), blocking

@@ -56,6 +56,18 @@ public interface RxEndpoint extends AutoCloseable {
     RxUserService listenUser(int serviceId, int backlog, boolean chargeOnListen);
 
     /**
+     * {@link #listenUser(int, int, boolean)} for a service that accepts the security classes and minimum
+     * level of {@code security}, as a Linux AF_RXRPC server socket accepts those of its security keyring:
+     * connections are charged with their per-connection security state, a call on a connection that needs a
+     * challenge waits for {@link RxUserService#accept} only once the client's response is verified, and
+     * {@link RxCall#identity()} tells who called.
+     *
+     * @since 1.3
+     */
+    RxUserService listenUser(
+            int serviceId, int backlog, org.rxrpc.security.ServiceSecurity security, boolean chargeOnListen);
+
+    /**
      * Starts a client call. Request bytes are sent with {@link RxCall#send}; the reply is read with
      * {@link RxCall#receive}.
      *

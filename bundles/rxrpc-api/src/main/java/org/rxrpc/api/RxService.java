@@ -50,4 +50,17 @@ public interface RxService extends AutoCloseable {
      *     false if it did not (they are aborted when it gets to it)
      */
     boolean close(long timeout, TimeUnit unit);
+
+    /**
+     * From now on, new connections are accepted under {@code security} (its classes and minimum level):
+     * one under an index it no longer accepts is refused as an unknown class is (a raw ABORT
+     * RX_INVALID_OPERATION, counted SECURITY_CLASS_REFUSED), one under a class given anew is challenged by
+     * the new object. Connections made before keep the class object they were authenticated by, and their
+     * calls go on. The change reaches the I/O thread through its command queue; this waits (5 s at most)
+     * until it has. A connection preallocated under the old classes that a new client would need is handed
+     * to the discard notifier instead, and its first packet waits for the next charge (or gets BUSY).
+     *
+     * @since 1.3
+     */
+    void changeSecurity(org.rxrpc.security.ServiceSecurity security);
 }

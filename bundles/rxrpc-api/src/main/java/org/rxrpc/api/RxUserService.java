@@ -66,4 +66,19 @@ public interface RxUserService extends AutoCloseable {
      * @return true if the I/O thread let go of the service in time
      */
     boolean close(long timeout, TimeUnit unit);
+
+    /**
+     * From now on, new connections are accepted under {@code security} (its classes and minimum level):
+     * one under an index it no longer accepts is refused as an unknown class is (a raw ABORT
+     * RX_INVALID_OPERATION, counted SECURITY_CLASS_REFUSED), one under a class given anew is challenged by
+     * the new object. Connections made before keep the class object they were authenticated by, and their
+     * calls go on. The change reaches the I/O thread through its command queue; this waits (5 s at most)
+     * until it has. A connection preallocated under the old classes that a new client would need is dropped
+     * with the call charged beside it (an anonymous call is charged again by the next accept or reject, a
+     * manually charged one releases its ID), and the client's first packet waits for the next charge (or
+     * gets BUSY).
+     *
+     * @since 1.3
+     */
+    void changeSecurity(org.rxrpc.security.ServiceSecurity security);
 }

@@ -9,5 +9,5 @@
  * block and must never be called from a notifier.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.2.0")
+@org.osgi.annotation.versioning.Version("1.3.0")
 package org.rxrpc.api;

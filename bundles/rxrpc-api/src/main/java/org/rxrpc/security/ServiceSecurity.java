@@ -17,6 +17,12 @@ public final class ServiceSecurity {
     public static final ServiceSecurity NULL_ONLY =
             new ServiceSecurity(SecurityLevels.CLEAR, List.of(NullSecurity.INSTANCE));
 
+    /**
+     * No class at all: every new connection is refused as one under an unknown class is (a service whose
+     * classes all went away, until one comes back: {@link org.rxrpc.api.RxService#changeSecurity}).
+     */
+    public static final ServiceSecurity NONE = new ServiceSecurity(SecurityLevels.CLEAR, List.of());
+
     private final int minimumLevel;
     private final List<ServerSecurity> classes;
     private final ServerSecurity[] byIndex = new ServerSecurity[256];

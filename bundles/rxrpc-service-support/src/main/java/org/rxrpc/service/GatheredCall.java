@@ -13,6 +13,7 @@ import org.rxrpc.api.RxCall;
 import org.rxrpc.api.RxCallAbortedException;
 import org.rxrpc.api.RxMessageTooLongException;
 import org.rxrpc.api.RxTimeoutException;
+import org.rxrpc.security.SecurityIdentity;
 
 /**
  * A call whose first request bytes the I/O thread already read (an {@link RxEventLoopHandler}'s call
@@ -150,6 +151,21 @@ final class GatheredCall implements RxCall {
     @Override
     public InetSocketAddress peer() {
         return call.peer();
+    }
+
+    @Override
+    public int securityIndex() {
+        return call.securityIndex();
+    }
+
+    @Override
+    public int securityLevel() {
+        return call.securityLevel();
+    }
+
+    @Override
+    public SecurityIdentity identity() {
+        return call.identity();
     }
 
     @Override

@@ -10,6 +10,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import org.rxrpc.api.AbortCodes;
 import org.rxrpc.api.BacklogFullException;
+import org.rxrpc.api.CallIdInUseException;
 import org.rxrpc.api.DiscardNotifier;
 import org.rxrpc.api.NewCallNotifier;
 import org.rxrpc.api.ReceiveNotifier;
@@ -398,6 +399,9 @@ public final class ServiceHost implements AutoCloseable {
         Slot slot = slots[(int) id];
         slot.call = null;
         slot.state = IDLE;
+        // While the service lives (a call whose client failed its handshake, or charged before the service's
+        // security classes changed), the worker charges the slot again at once: a first packet may wait for it.
+        if (running) LockSupport.unpark(worker);
     }
 
     /** The worker: charges idle slots while the backlog has room; starts handler threads for live calls. */
@@ -443,6 +447,8 @@ public final class ServiceHost implements AutoCloseable {
             } catch (BacklogFullException e) {
                 slot.state = IDLE;
                 return true;
+            } catch (CallIdInUseException e) {
+                slot.state = IDLE; // its discarded call not yet released: charged again on the next round
             } catch (RuntimeException e) {
                 slot.state = IDLE;
                 throw e;

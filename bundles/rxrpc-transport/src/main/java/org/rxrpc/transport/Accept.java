@@ -180,7 +180,14 @@ final class Accept {
         if (needConn) {
             conn = b.takenConn;
             conn.initServer(peer, h.epoch(), h.cid() & ~Wire.CHANNEL_MASK, h.serviceId(), h.securityIndex(), now);
-            handshakes.bindServer(conn);
+            if (!handshakes.bindServer(conn, l.security)) {
+                // Charged before the service's classes changed: dropped with its call (the discard tells the
+                // owner, who charges again); the packet waits for that charge.
+                b.takenPeer = null;
+                b.takenConn = null;
+                discardUnused(call);
+                return null;
+            }
             tables.addServerConnection(conn);
         }
         b.takenPeer = null;
@@ -191,6 +198,14 @@ final class Accept {
         }
         makeLive(call, conn, h.channel(), h.callNumber(), now);
         return call;
+    }
+
+    /** A call taken from the backlog that will not go live: its owner's discard notifier, as for a held call. */
+    private void discardUnused(Call call) {
+        call.publishCompletion(CallState.LOCALLY_ABORTED, AbortCodes.RX_CALL_DEAD);
+        counters.inc(Counter.CALLS_DISCARDED);
+        call.release(); // the ID first: the owner may charge it again as soon as it hears
+        call.listener.discarded(call);
     }
 
     /** A charged call takes its channel and becomes live. */
@@ -207,6 +222,11 @@ final class Accept {
         // The reply's packet layout under the connection's class (the application reads it once live).
         call.txDataOffset = conn.security.securityHeaderSize();
         call.txMaxData = conn.security.maxDataPerPacket(Wire.JUMBO_DATA_SIZE);
+        // Who called, for the service: the class and level (plain ints) and the handshake that makes the
+        // identity on request, off this thread (nothing allocated here).
+        call.securityIndex = conn.securityIndex;
+        call.securityLevel = conn.security.level();
+        call.handshake = conn.handshake;
         call.state = CallState.SERVER_RECEIVING_REQUEST;
         conn.channelCall[channel] = call;
         conn.channelCallNumber[channel] = callNumber;

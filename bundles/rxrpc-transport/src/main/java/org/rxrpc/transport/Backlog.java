@@ -17,8 +17,11 @@ import org.rxrpc.security.ServiceSecurity;
 final class Backlog {
     static final int MAX = BacklogRing.SIZE;
 
-    /** The classes the service accepts: connections are charged with a handshake state for them. */
-    private final ServiceSecurity security;
+    /**
+     * The classes the service accepts: connections are charged with a handshake state for them. Written by
+     * the I/O thread when they change (Listener.changeSecurity), read by each charge.
+     */
+    private volatile ServiceSecurity security;
 
     final BacklogRing<Peer> peers = new BacklogRing<>();
     final BacklogRing<Connection> conns = new BacklogRing<>();
@@ -39,13 +42,19 @@ final class Backlog {
         this.security = security;
     }
 
+    /** I/O thread: the classes the next charges prepare connections for. */
+    void security(ServiceSecurity next) {
+        security = next;
+    }
+
     /**
      * A connection for the ring: with the per-connection state of every accepted class with a challenge
      * (ServerSecurity.newConnectionState, allocating here on the charging thread, never on the I/O thread).
      */
     private Connection newConnection() {
         Connection c = new Connection();
-        if (security.requiresChallenge()) c.handshake = new ServerHandshake(c, security);
+        ServiceSecurity s = security;
+        if (s.requiresChallenge()) c.handshake = new ServerHandshake(c, s);
         return c;
     }
 

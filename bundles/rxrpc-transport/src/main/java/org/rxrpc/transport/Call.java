@@ -16,6 +16,8 @@ import org.rxrpc.api.RxCall;
 import org.rxrpc.api.RxCallAbortedException;
 import org.rxrpc.api.RxMessageTooLongException;
 import org.rxrpc.api.RxTimeoutException;
+import org.rxrpc.security.ClientSecurity;
+import org.rxrpc.security.SecurityIdentity;
 import org.rxrpc.transport.io.UdpAddress;
 import org.rxrpc.transport.util.IntrusiveMpscQueue;
 import org.rxrpc.transport.wire.Wire;
@@ -81,6 +83,14 @@ final class Call extends IntrusiveMpscQueue.Node implements RxCall {
     int txDataOffset;
 
     int txMaxData = Wire.JUMBO_DATA_SIZE;
+    /**
+     * The connection's security class and level, and a server call's handshake (whose identity it reports;
+     * null for the null class): set before the application sees the call, like txDataOffset.
+     */
+    int securityIndex;
+
+    int securityLevel;
+    ServerHandshake handshake;
     // Application-private transmit state.
     private PacketBuffer txPartial;
     private int txPartialSeq;
@@ -185,6 +195,11 @@ final class Call extends IntrusiveMpscQueue.Node implements RxCall {
         this.listener = listener;
         this.options = options;
         this.state = client ? CallState.CLIENT_SENDING_REQUEST : CallState.PREALLOCATED;
+        if (client) {
+            ClientSecurity security = options.security();
+            securityIndex = security.index();
+            securityLevel = security.level();
+        }
     }
 
     // ---- RxCall ----
@@ -209,6 +224,22 @@ final class Call extends IntrusiveMpscQueue.Node implements RxCall {
         if (client) return peerAddress;
         UdpAddress r = remote;
         return r == null ? null : r.toSocketAddress();
+    }
+
+    @Override
+    public int securityIndex() {
+        return securityIndex;
+    }
+
+    @Override
+    public int securityLevel() {
+        return securityLevel;
+    }
+
+    @Override
+    public SecurityIdentity identity() {
+        ServerHandshake hs = handshake;
+        return hs == null ? null : hs.identity();
     }
 
     @Override

@@ -170,7 +170,13 @@ final class Endpoint implements RxEndpoint {
 
     @Override
     public RxUserService listenUser(int serviceId, int backlog, boolean chargeOnListen) {
-        UserSocketListener l = new UserSocketListener(this, serviceId, backlog, chargeOnListen);
+        return listenUser(serviceId, backlog, ServiceSecurity.NULL_ONLY, chargeOnListen);
+    }
+
+    @Override
+    public RxUserService listenUser(int serviceId, int backlog, ServiceSecurity security, boolean chargeOnListen) {
+        Objects.requireNonNull(security, "security");
+        UserSocketListener l = new UserSocketListener(this, serviceId, backlog, security, chargeOnListen);
         // As Linux's listen: charged first, visible to incoming calls only then.
         if (chargeOnListen) l.chargeInitially();
         try {

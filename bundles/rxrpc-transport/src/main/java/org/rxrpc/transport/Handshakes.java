@@ -8,6 +8,8 @@ import org.rxrpc.security.NullSecurity;
 import org.rxrpc.security.SecurityAbortCodes;
 import org.rxrpc.security.SecurityFailure;
 import org.rxrpc.security.ServerConnectionSecurity;
+import org.rxrpc.security.ServerSecurity;
+import org.rxrpc.security.ServiceSecurity;
 import org.rxrpc.transport.wire.Wire;
 
 /**
@@ -17,13 +19,17 @@ import org.rxrpc.transport.wire.Wire;
  * the client is challenged; a verified RESPONSE authenticates the connection and the held datagrams go
  * through the input path again, so the held calls go live exactly as if they had just arrived. A refused
  * RESPONSE aborts the connection with its class's code; an unanswered CHALLENGE is resent every
- * {@link #CHALLENGE_INTERVAL_NANOS} (OpenAFS's RX_CHALLENGE_TIMEOUT) up to {@link #CHALLENGE_TRIES} times,
- * then the held calls are aborted with RX_CALL_DEAD as OpenAFS does. Nothing here allocates.
+ * {@link #CHALLENGE_INTERVAL_NANOS} (OpenAFS's RX_CHALLENGE_TIMEOUT) until the endpoint's
+ * challengeTimeoutMillis, then the held calls are aborted with RX_CALL_DEAD as OpenAFS does. Nothing here
+ * allocates.
  */
 final class Handshakes {
     static final long CHALLENGE_INTERVAL_NANOS = 2_000_000_000L;
-    /** OpenAFS tries 50 times (100 s); a held call holds a backlog slot, so we give up after 10 s. */
-    static final int CHALLENGE_TRIES = 5;
+    /**
+     * How long a challenged connection's held calls wait for the RESPONSE (EndpointOptions
+     * .challengeTimeoutMillis, 10 s): OpenAFS tries 50 times (100 s), but a held call holds a backlog slot.
+     */
+    private final long challengeTimeoutNanos;
 
     private final Endpoint endpoint;
     private final Counters counters;
@@ -40,6 +46,7 @@ final class Handshakes {
         this.counters = counters;
         this.output = output;
         this.pool = pool;
+        this.challengeTimeoutNanos = endpoint.options.challengeTimeoutMillis() * 1_000_000L;
     }
 
     void bind(Input in) {
@@ -48,19 +55,30 @@ final class Handshakes {
 
     /**
      * A server connection just made for its first call's packet: binds its security state to the class the
-     * packet named (the caller checked that the service accepts it).
+     * packet named, which the service accepts now (the caller checked). A connection charged before the
+     * service's classes changed may hold no state of that class object (or of its minimum level): it cannot
+     * be bound without allocating.
+     *
+     * @return false if so: the caller drops it with the call taken beside it
      */
-    void bindServer(Connection conn) {
-        ServerHandshake hs = conn.handshake;
-        ServerConnectionSecurity state = hs == null ? null : hs.stateFor(conn.securityIndex);
-        if (state == null) {
-            conn.handshake = null; // the null class (or one without a challenge): nothing to hold for
+    boolean bindServer(Connection conn, ServiceSecurity accepted) {
+        ServerSecurity current = accepted.forIndex(conn.securityIndex);
+        if (current == null || !current.requiresChallenge()) {
+            conn.handshake = null; // the null class: nothing to hold for
             conn.security = NullSecurity.INSTANCE;
-            return;
+            return current != null;
         }
+        ServerHandshake hs = conn.handshake;
+        if (hs == null
+                || hs.service().forIndex(conn.securityIndex) != current
+                || hs.service().minimumLevel(conn.securityIndex) != accepted.minimumLevel(conn.securityIndex)) {
+            return false; // counted as the discard of its call
+        }
+        ServerConnectionSecurity state = hs.stateFor(conn.securityIndex);
         hs.state = state;
         state.open(conn.epoch, conn.cid);
         conn.security = state;
+        return true;
     }
 
     /** Whether calls on this server connection must wait for the client's RESPONSE. */
@@ -85,6 +103,7 @@ final class Handshakes {
         if (!hs.challenging) {
             hs.challenging = true;
             hs.challengesSent = 0;
+            hs.giveUpNanos = now + challengeTimeoutNanos;
             challenge(hs, now);
             link(hs);
         }
@@ -146,7 +165,9 @@ final class Handshakes {
         output.sendChallenge(hs.conn, hs.state);
         counters.inc(Counter.CHALLENGES_SENT);
         hs.challengesSent++;
-        hs.nextChallengeNanos = now + CHALLENGE_INTERVAL_NANOS;
+        // The next resend, or the end of the wait if that comes first.
+        long next = now + CHALLENGE_INTERVAL_NANOS;
+        hs.nextChallengeNanos = next - hs.giveUpNanos < 0 ? next : hs.giveUpNanos;
         endpoint.timerAt(hs.nextChallengeNanos);
     }
 
@@ -160,7 +181,7 @@ final class Handshakes {
         for (ServerHandshake hs = pendingHead; hs != null; ) {
             ServerHandshake next = hs.nextPending;
             if (now - hs.nextChallengeNanos >= 0) {
-                if (hs.challengesSent >= CHALLENGE_TRIES) {
+                if (now - hs.giveUpNanos >= 0) {
                     counters.inc(Counter.CHALLENGES_UNANSWERED);
                     abortHeld(hs, AbortCodes.RX_CALL_DEAD);
                 } else {
@@ -311,8 +332,8 @@ final class Handshakes {
         conn.activeCalls--;
         call.publishCompletion(CallState.LOCALLY_ABORTED, AbortCodes.RX_CALL_DEAD);
         counters.inc(Counter.CALLS_DISCARDED);
+        call.release(); // the ID first: the owner may charge it again as soon as it hears (a live service)
         call.listener.discarded(call);
-        call.release();
     }
 
     private void release(PacketBuffer p) {

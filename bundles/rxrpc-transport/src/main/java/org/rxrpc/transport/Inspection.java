@@ -10,6 +10,7 @@ import org.rxrpc.api.EndpointSnapshot;
 import org.rxrpc.api.PeerSnapshot;
 import org.rxrpc.api.RxStats;
 import org.rxrpc.api.ServiceSnapshot;
+import org.rxrpc.security.SecurityIdentity;
 import org.rxrpc.transport.io.UdpAddress;
 
 /**
@@ -104,7 +105,16 @@ final class Inspection {
                 c.bytesReceived,
                 conn == null ? 0 : conn.epoch,
                 conn == null ? 0 : conn.cid | c.channel,
-                c.callNumber);
+                c.callNumber,
+                c.securityIndex,
+                c.securityLevel,
+                principal(c));
+    }
+
+    /** The caller's principal for an operator (never a key or ticket); made here at most once per connection. */
+    private static String principal(Call c) {
+        SecurityIdentity id = c.client ? null : c.identity();
+        return id == null ? null : id.principal();
     }
 
     private static List<PeerSnapshot> peers(Tables tables, int max, long now) {

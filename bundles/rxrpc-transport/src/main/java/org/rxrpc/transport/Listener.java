@@ -15,13 +15,17 @@ import org.slf4j.LoggerFactory;
 abstract class Listener {
     private static final Logger LOG = LoggerFactory.getLogger(Listener.class);
     static final long DEFAULT_CLOSE_WAIT_SECONDS = 10;
+    static final long SECURITY_CHANGE_WAIT_SECONDS = 5;
 
     final Endpoint endpoint;
     final int serviceId;
     final int backlogMax;
     final Backlog backlog;
-    /** The security classes the service accepts and its minimum level. */
-    final ServiceSecurity security;
+    /**
+     * The security classes the service accepts and its minimum level, for new connections: read and, after
+     * the listen, written by the I/O thread only ({@link #changeSecurity}, through its command queue).
+     */
+    ServiceSecurity security;
     /** First packets of calls waiting for a charge, or null when the endpoint answers BUSY at once. */
     final DeferredCalls deferred;
 
@@ -98,6 +102,27 @@ abstract class Listener {
     boolean reserveId(long userCallId) {
         synchronized (chargeLock) {
             return idsInUse.add(userCallId);
+        }
+    }
+
+    /**
+     * New connections from now on accept {@code next}: applied on the I/O thread (its admission check and the
+     * backlog's next charges together), waited for up to {@link #SECURITY_CHANGE_WAIT_SECONDS}.
+     */
+    public void changeSecurity(ServiceSecurity next) {
+        java.util.Objects.requireNonNull(next, "security");
+        CompletableFuture<Void> applied = new CompletableFuture<>();
+        endpoint.submit(() -> {
+            security = next;
+            backlog.security(next);
+            applied.complete(null);
+        });
+        if (!endpoint.await(applied, TimeUnit.SECONDS.toNanos(SECURITY_CHANGE_WAIT_SECONDS))) {
+            LOG.warn(
+                    "service {} on {}: its new security classes ({}) wait for the I/O thread",
+                    serviceId,
+                    endpoint.localAddress(),
+                    next);
         }
     }
 

@@ -81,6 +81,11 @@ final class ReusePortEndpoint implements RxEndpoint {
 
     @Override
     public RxUserService listenUser(int serviceId, int backlog, boolean chargeOnListen) {
+        return listenUser(serviceId, backlog, ServiceSecurity.NULL_ONLY, chargeOnListen);
+    }
+
+    @Override
+    public RxUserService listenUser(int serviceId, int backlog, ServiceSecurity security, boolean chargeOnListen) {
         throw new UnsupportedOperationException("user-socket mode needs an endpoint with one I/O thread (ioThreads=1),"
                 + " this one has " + shards.length);
     }

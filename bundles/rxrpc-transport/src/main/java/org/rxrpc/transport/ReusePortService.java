@@ -45,6 +45,12 @@ final class ReusePortService implements RxService {
         }
     }
 
+    /** Every I/O thread's listener follows the change. */
+    @Override
+    public void changeSecurity(ServiceSecurity security) {
+        for (KernelServiceListener p : parts) p.changeSecurity(security);
+    }
+
     @Override
     public int serviceId() {
         return serviceId;

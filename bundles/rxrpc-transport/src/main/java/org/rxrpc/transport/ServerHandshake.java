@@ -1,5 +1,6 @@
 package org.rxrpc.transport;
 
+import org.rxrpc.security.SecurityIdentity;
 import org.rxrpc.security.ServerConnectionSecurity;
 import org.rxrpc.security.ServerSecurity;
 import org.rxrpc.security.ServiceSecurity;
@@ -34,11 +35,15 @@ final class ServerHandshake {
 
     int challengesSent;
     long nextChallengeNanos;
+    /** When the held calls are given up (the first challenge plus the endpoint's challengeTimeoutMillis). */
+    long giveUpNanos;
     /** The list of connections being challenged (Handshakes). */
     ServerHandshake prevPending;
 
     ServerHandshake nextPending;
     boolean pending;
+    /** Who the client is: made by the first thread that asks, once authenticated (it allocates), then kept. */
+    private volatile SecurityIdentity identity;
 
     /** Worker thread: one new state per accepted class with a challenge (they may allocate, draw nonces). */
     ServerHandshake(Connection conn, ServiceSecurity service) {
@@ -57,6 +62,22 @@ final class ServerHandshake {
             if (states[i] != null && service.classes().get(i).index() == index) return states[i];
         }
         return null;
+    }
+
+    /**
+     * The authenticated client's identity, for the connection's calls (RxCall.identity): made on the first
+     * request, off the packet path, and kept. Any thread once a call is live: the state is not written after
+     * the RESPONSE that authenticated it (a repeated one is not verified again), so two threads racing here
+     * make equal objects and either may be kept.
+     */
+    SecurityIdentity identity() {
+        SecurityIdentity id = identity;
+        if (id != null) return id;
+        ServerConnectionSecurity s = state;
+        if (s == null || !s.isAuthenticated()) return null;
+        id = s.identity();
+        identity = id;
+        return id;
     }
 
     ServiceSecurity service() {

@@ -2,6 +2,7 @@ package org.rxrpc.transport;
 
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.rxrpc.api.AbortCodes;
 import org.rxrpc.api.BacklogFullException;
 import org.rxrpc.api.CallIdInUseException;
@@ -9,6 +10,7 @@ import org.rxrpc.api.ReceiveNotifier;
 import org.rxrpc.api.RxCall;
 import org.rxrpc.api.RxUserService;
 import org.rxrpc.api.ServiceClosedException;
+import org.rxrpc.security.ServiceSecurity;
 import org.rxrpc.transport.util.MpmcRing;
 
 /**
@@ -22,9 +24,16 @@ final class UserSocketListener extends Listener implements RxUserService {
     private final Semaphore chargedLiveCount = new Semaphore(0);
 
     private final boolean recharges;
+    /**
+     * Anonymous calls the I/O thread discarded while the service lives (a held call whose client failed its
+     * security handshake): their places in the backlog are charged again by the next accept or reject (the
+     * I/O thread allocates nothing, so it cannot charge), woken for it by a permit without a call.
+     */
+    private final AtomicInteger owedRecharges = new AtomicInteger();
 
-    UserSocketListener(Endpoint endpoint, int serviceId, int backlog, boolean chargeOnListen) {
-        super(endpoint, serviceId, backlog);
+    UserSocketListener(
+            Endpoint endpoint, int serviceId, int backlog, ServiceSecurity security, boolean chargeOnListen) {
+        super(endpoint, serviceId, backlog, security);
         this.recharges = chargeOnListen;
     }
 
@@ -72,15 +81,23 @@ final class UserSocketListener extends Listener implements RxUserService {
         if (isClosed()) throw new ServiceClosedException("service " + serviceId);
         if (userCallId == -1) throw new IllegalArgumentException("user call ID -1 is reserved");
         if (!reserveId(userCallId)) throw new CallIdInUseException(userCallId);
-        if (!awaitingAcceptCount.tryAcquire(timeout, unit)) {
-            freeId(userCallId);
-            if (isClosed()) throw new ServiceClosedException("service " + serviceId);
-            return null;
-        }
-        Call call = awaitingAccept.poll();
-        if (call == null) { // taken by close()
-            freeId(userCallId);
-            throw new ServiceClosedException("service " + serviceId);
+        payOwedRecharges();
+        long deadline = System.nanoTime() + unit.toNanos(timeout);
+        Call call;
+        while (true) {
+            long left = Math.max(0, deadline - System.nanoTime());
+            if (!awaitingAcceptCount.tryAcquire(left, TimeUnit.NANOSECONDS)) {
+                freeId(userCallId);
+                if (isClosed()) throw new ServiceClosedException("service " + serviceId);
+                return null;
+            }
+            call = awaitingAccept.poll();
+            if (call != null) break;
+            if (isClosed()) { // taken by close()
+                freeId(userCallId);
+                throw new ServiceClosedException("service " + serviceId);
+            }
+            payOwedRecharges(); // woken by a discard, not a call
         }
         call.notifyRx = notifyRx;
         call.userCallId = userCallId;
@@ -92,12 +109,22 @@ final class UserSocketListener extends Listener implements RxUserService {
     @Override
     public boolean reject(int abortCode) {
         if (isClosed()) throw new ServiceClosedException("service " + serviceId);
+        payOwedRecharges();
         if (!awaitingAcceptCount.tryAcquire()) return false;
         Call call = awaitingAccept.poll();
-        if (call == null) return false;
+        if (call == null) {
+            payOwedRecharges(); // the permit was a discard's
+            return false;
+        }
         call.abort(abortCode == 0 ? AbortCodes.RX_USER_ABORT : abortCode);
         recharge();
         return true;
+    }
+
+    private void payOwedRecharges() {
+        for (int owed = owedRecharges.get(); owed > 0; owed = owedRecharges.get()) {
+            if (owedRecharges.compareAndSet(owed, owed - 1)) recharge();
+        }
     }
 
     private void recharge() {
@@ -128,7 +155,12 @@ final class UserSocketListener extends Listener implements RxUserService {
 
     @Override
     void discarded(Call call) {
-        // User-socket calls have no discard notifier: their IDs are simply released.
+        // User-socket calls have no discard notifier: their IDs are simply released. An anonymous one the I/O
+        // thread gave up on while the service lives is owed a recharge, paid by the acceptor it wakes.
+        if (recharges && call.userCallId == -1 && !isClosed()) {
+            owedRecharges.incrementAndGet();
+            awaitingAcceptCount.release();
+        }
     }
 
     @Override

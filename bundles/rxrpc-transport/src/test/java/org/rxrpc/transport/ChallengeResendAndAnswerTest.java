@@ -3,6 +3,7 @@ package org.rxrpc.transport;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.nio.ByteBuffer;
 import java.time.Duration;
@@ -30,9 +31,11 @@ import org.rxrpc.transport.testutil.RawRxSocket;
 class ChallengeResendAndAnswerTest {
     private static final int SERVICE = 4714;
 
-    @Test
-    void anUnansweredChallengeIsResentEveryTwoSecondsThenTheHeldCallIsAbortedCallDead() throws Exception {
-        try (RxEndpoint server = new RxTransportImpl().open(EndpointOptions.defaults());
+    /** What a client that never answers sees of a server with {@code options}: CHALLENGEs, then the ABORT. */
+    private record Unanswered(int challenges, RawPacket abort, double seconds, RxStats server) {}
+
+    private static Unanswered neverAnswer(EndpointOptions options) throws Exception {
+        try (RxEndpoint server = new RxTransportImpl().open(options);
                 ServiceHost host = ServiceHost.serve(
                         server,
                         SERVICE,
@@ -56,24 +59,48 @@ class ChallengeResendAndAnswerTest {
             c.sendRequest(1, new byte[] {1}, null);
             int challenges = 0;
             RawPacket abort = null;
-            while (abort == null && System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(15)) {
+            long bound = options.challengeTimeoutMillis() + 5000;
+            while (abort == null && System.nanoTime() - t0 < TimeUnit.MILLISECONDS.toNanos(bound)) {
                 byte[] d = c.socket.receive(Duration.ofSeconds(3));
                 if (d == null) continue;
                 RawPacket p = RawPacket.parse(d);
                 if (p.type() == RawPacket.TYPE_CHALLENGE) challenges++;
                 if (p.type() == RawPacket.TYPE_ABORT) abort = p;
             }
-            double seconds = (System.nanoTime() - t0) / 1e9;
             assertNotNull(abort, "the held call is aborted in the end");
-            assertEquals(Handshakes.CHALLENGE_TRIES, challenges);
-            assertEquals(1, abort.callNumber());
-            assertEquals(AbortCodes.RX_CALL_DEAD, RawRxkadClient.code(abort));
-            assertEquals(10, Math.round(seconds), "5 challenges 2 s apart: " + seconds);
-            RxStats s = server.stats();
-            assertEquals(1, s.get(Counter.CHALLENGES_UNANSWERED), s.toString());
-            assertEquals(1, s.get(Counter.CALLS_DISCARDED), s.toString());
-            assertEquals(0, s.get(Counter.CALLS_MADE_LIVE), s.toString());
+            return new Unanswered(challenges, abort, (System.nanoTime() - t0) / 1e9, server.stats());
         }
+    }
+
+    @Test
+    void anUnansweredChallengeIsResentEveryTwoSecondsThenTheHeldCallIsAbortedCallDead() throws Exception {
+        Unanswered u = neverAnswer(EndpointOptions.defaults());
+        assertEquals(5, u.challenges(), "at 0, 2, 4, 6 and 8 s");
+        assertEquals(1, u.abort().callNumber());
+        assertEquals(AbortCodes.RX_CALL_DEAD, RawRxkadClient.code(u.abort()));
+        assertEquals(10, Math.round(u.seconds()), "5 challenges 2 s apart: " + u.seconds());
+        RxStats s = u.server();
+        assertEquals(1, s.get(Counter.CHALLENGES_UNANSWERED), s.toString());
+        assertEquals(1, s.get(Counter.CALLS_DISCARDED), s.toString());
+        assertEquals(0, s.get(Counter.CALLS_MADE_LIVE), s.toString());
+    }
+
+    /** challengeTimeoutMillis bounds the wait: 3 s gives challenges at 0 and 2 s, and the abort at 3 s. */
+    @Test
+    void theChallengeTimeoutIsTheEndpointsSetting() throws Exception {
+        Unanswered u = neverAnswer(
+                EndpointOptions.builder().challengeTimeoutMillis(3000).build());
+        assertEquals(2, u.challenges());
+        assertEquals(AbortCodes.RX_CALL_DEAD, RawRxkadClient.code(u.abort()));
+        assertEquals(3, Math.round(u.seconds()), "given up after 3 s: " + u.seconds());
+        assertEquals(1, u.server().get(Counter.CHALLENGES_UNANSWERED));
+        assertEquals(10_000, EndpointOptions.defaults().challengeTimeoutMillis());
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> EndpointOptions.builder().challengeTimeoutMillis(99).build());
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> EndpointOptions.builder().challengeTimeoutMillis(600_001).build());
     }
 
     @Test

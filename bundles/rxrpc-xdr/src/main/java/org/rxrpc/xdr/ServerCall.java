@@ -1,6 +1,7 @@
 package org.rxrpc.xdr;
 
 import java.net.InetSocketAddress;
+import org.rxrpc.security.SecurityIdentity;
 
 /**
  * An incoming call as a service procedure sees it: who called, and for a split procedure the raw stream
@@ -19,6 +20,24 @@ public final class ServerCall implements CallStream {
     /** The calling peer's address and port. */
     public InetSocketAddress peer() {
         return io.call().peer();
+    }
+
+    /** The security class the caller chose (0 null, 2 rxkad): {@link org.rxrpc.api.RxCall#securityIndex()}. */
+    public int securityIndex() {
+        return io.call().securityIndex();
+    }
+
+    /** The level the caller's connection runs at: {@link org.rxrpc.api.RxCall#securityLevel()}. */
+    public int securityLevel() {
+        return io.call().securityLevel();
+    }
+
+    /**
+     * Who called, as their security class authenticated them; null for the null class. What a procedure
+     * authorises by (OpenAFS's servers ask {@code afsconf_SuperUser}): {@link org.rxrpc.api.RxCall#identity()}.
+     */
+    public SecurityIdentity identity() {
+        return io.call().identity();
     }
 
     /** The Rx service id the call arrived on. */

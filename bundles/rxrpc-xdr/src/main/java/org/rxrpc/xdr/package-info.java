@@ -13,5 +13,5 @@
  * as an {@link org.rxrpc.api.RxCallAbortedException} carrying the code.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.1.0")
+@org.osgi.annotation.versioning.Version("1.2.0")
 package org.rxrpc.xdr;

@@ -28,6 +28,7 @@ import org.rxrpc.api.RxEndpoint;
 import org.rxrpc.itests.pt.PrStub;
 import org.rxrpc.service.ServiceHost;
 import org.rxrpc.transport.RxTransportImpl;
+import org.rxrpc.vl.sample.SuperUsers;
 import org.rxrpc.vl.sample.VlSampleServer;
 import org.rxrpc.vl.sample.VolumeDatabase;
 import org.rxrpc.vl.sample.gen.Nvldbentry;
@@ -218,7 +219,8 @@ class GeneratedClientsAgainstRealOpenAfsServersTest {
         Files.writeString(sampleConfig.resolve("CellServDB"), AfsDbServers.cellServDb(AfsDbServers.CELL, net.outer));
         try (RxEndpoint sampleEndpoint = new RxTransportImpl()
                         .open(EndpointOptions.defaults().withBind(net.outer, VlSampleServer.PORT));
-                ServiceHost sample = VlSampleServer.serve(sampleEndpoint, 8, 4, new VolumeDatabase())) {
+                ServiceHost sample =
+                        VlSampleServer.serve(sampleEndpoint, 8, 4, new VolumeDatabase(), SuperUsers.EVERYONE)) {
             VlStub ours = vl(net.outer, VlSampleServer.PORT);
             ours.registerAddrs(fileServer, 0, addresses);
             for (Nvldbentry e : entries) ours.createEntryN(e);

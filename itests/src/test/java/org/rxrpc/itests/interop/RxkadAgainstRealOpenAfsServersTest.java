@@ -35,14 +35,17 @@ import org.rxrpc.rxkad.OpenAfsKeyFolder;
 import org.rxrpc.rxkad.RxkadClientSecurity;
 import org.rxrpc.rxkad.RxkadServerSecurity;
 import org.rxrpc.rxkad.ServerKeyRing;
+import org.rxrpc.security.NullSecurity;
 import org.rxrpc.security.SecurityLevels;
 import org.rxrpc.security.ServiceSecurity;
 import org.rxrpc.service.ServiceHost;
 import org.rxrpc.transport.RxTransportImpl;
+import org.rxrpc.vl.sample.SuperUsers;
 import org.rxrpc.vl.sample.VlSampleServer;
 import org.rxrpc.vl.sample.VolumeDatabase;
 import org.rxrpc.vl.sample.gen.Nvldbentry;
 import org.rxrpc.vl.sample.gen.VlConstants;
+import org.rxrpc.vl.sample.gen.VlErrors;
 import org.rxrpc.vl.sample.gen.VlStub;
 
 /**
@@ -215,11 +218,7 @@ class RxkadAgainstRealOpenAfsServersTest {
      */
     @Test
     void vosWithLocalAuthListsOurSampleVlServerRequiringAuth(@TempDir Path dir) throws Exception {
-        Path sampleConfig = dir.resolve("sample");
-        Files.createDirectories(sampleConfig);
-        Files.writeString(sampleConfig.resolve("ThisCell"), AfsDbServers.CELL + "\n");
-        Files.writeString(sampleConfig.resolve("CellServDB"), AfsDbServers.cellServDb(AfsDbServers.CELL, net.outer));
-        Files.copy(servers.config.resolve("KeyFile"), sampleConfig.resolve("KeyFile"));
+        Path sampleConfig = sampleConfigFolder(dir);
         List<String> encrypted =
                 List.of("-cell", AfsDbServers.CELL, "-config", sampleConfig.toString(), "-localauth", "-encrypt");
         List<String> clear = List.of("-cell", AfsDbServers.CELL, "-config", sampleConfig.toString(), "-localauth");
@@ -227,19 +226,13 @@ class RxkadAgainstRealOpenAfsServersTest {
         VlStub real = vl(net.inner, SecurityLevels.CRYPT);
         real.createEntryN(entry);
         try (OpenAfsKeyFolder folder = OpenAfsKeyFolder.open(sampleConfig);
-                RxEndpoint sampleEndpoint = new RxTransportImpl()
-                        .open(EndpointOptions.defaults().withBind(net.outer, VlSampleServer.PORT));
-                ServiceHost sample = ServiceHost.serve(
+                RxEndpoint sampleEndpoint = openSampleEndpoint();
+                ServiceHost sample = serveSample(
                         sampleEndpoint,
-                        VlSampleServer.SERVICE_ID,
-                        8,
                         ServiceSecurity.of(
                                 SecurityLevels.AUTH,
                                 RxkadServerSecurity.builder(folder).build()),
-                        4,
-                        "vl-sample",
-                        new VlSampleServer(new VolumeDatabase()),
-                        false)) {
+                        new VlSampleServer(new VolumeDatabase()))) {
             vl(net.outer, SecurityLevels.AUTH).createEntryN(entry);
 
             OpenAfsPeers.Output theirs = tool("vos", encryptedFor(servers.config), "listvldb", "-noresolve");
@@ -257,6 +250,71 @@ class RxkadAgainstRealOpenAfsServersTest {
         } finally {
             real.deleteEntry(536895000, VlConstants.RWVOL);
         }
+    }
+
+    /**
+     * Our sample VL server accepting the null class and rxkad, writes for superusers only (as the real
+     * vlserver): the real {@code vos listvldb -noauth} reads it, {@code vos delentry -noauth} is refused with
+     * VL_PERM and the entry stays; {@code vos delentry -localauth -encrypt} (the key holder) deletes it.
+     */
+    @Test
+    void ourSampleVlServerLetsOnlyASuperUserWriteAsVosSees(@TempDir Path dir) throws Exception {
+        Path sampleConfig = sampleConfigFolder(dir);
+        List<String> config = List.of("-cell", AfsDbServers.CELL, "-config", sampleConfig.toString());
+        List<String> noAuth = new ArrayList<>(config);
+        noAuth.add("-noauth");
+        List<String> localAuth = new ArrayList<>(config);
+        localAuth.addAll(List.of("-localauth", "-encrypt"));
+        try (OpenAfsKeyFolder folder = OpenAfsKeyFolder.open(sampleConfig);
+                RxEndpoint sampleEndpoint = openSampleEndpoint();
+                ServiceHost sample = serveSample(
+                        sampleEndpoint,
+                        ServiceSecurity.of(
+                                SecurityLevels.CLEAR,
+                                NullSecurity.INSTANCE,
+                                RxkadServerSecurity.builder(folder).build()),
+                        new VlSampleServer(new VolumeDatabase(), SuperUsers.fromConfigFolder(sampleConfig)))) {
+            VlStub ours = vl(net.outer, SecurityLevels.AUTH);
+            ours.createEntryN(volume("rxkad.perm", 536896000));
+
+            OpenAfsPeers.Output read = tool(net.inside(), "vos", noAuth, "listvldb", "-noresolve");
+            assertEquals(0, read.exitCode(), read::toString);
+            assertTrue(read.stdout().contains("rxkad.perm"), read::toString);
+
+            OpenAfsPeers.Output refused = tool(net.inside(), "vos", noAuth, "delentry", "-id", "rxkad.perm");
+            assertNotEquals(0, refused.exitCode(), refused::toString);
+            assertTrue(refused.stderr().toLowerCase(java.util.Locale.ROOT).contains("permission"), refused::toString);
+            RxCallAbortedException plain = assertThrows(
+                    RxCallAbortedException.class, () -> vl(net.outer, -1).deleteEntry(536896000, VlConstants.RWVOL));
+            assertEquals(VL_PERM, plain.abortCode());
+            assertEquals(536896000, ours.getEntryByNameN("rxkad.perm").volumeId()[0]);
+
+            OpenAfsPeers.Output deleted = tool(net.inside(), "vos", localAuth, "delentry", "-id", "rxkad.perm");
+            assertEquals(0, deleted.exitCode(), deleted::toString);
+            assertTrue(deleted.stdout().contains("Deleted 1 VLDB entries"), deleted::toString);
+            RxCallAbortedException gone =
+                    assertThrows(RxCallAbortedException.class, () -> ours.getEntryByNameN("rxkad.perm"));
+            assertEquals(VlErrors.VL_NOENT, gone.abortCode());
+        }
+    }
+
+    private static RxEndpoint openSampleEndpoint() {
+        return new RxTransportImpl().open(EndpointOptions.defaults().withBind(net.outer, VlSampleServer.PORT));
+    }
+
+    /** Our sample VL server on {@code endpoint}, accepting {@code security}, served on handler threads. */
+    private static ServiceHost serveSample(RxEndpoint endpoint, ServiceSecurity security, VlSampleServer server) {
+        return ServiceHost.serve(endpoint, VlSampleServer.SERVICE_ID, 8, security, 4, "vl-sample", server, false);
+    }
+
+    /** A server configuration folder for our sample VL server and the tools that call it: the servers' KeyFile. */
+    private static Path sampleConfigFolder(Path dir) throws Exception {
+        Path sampleConfig = dir.resolve("sample");
+        Files.createDirectories(sampleConfig);
+        Files.writeString(sampleConfig.resolve("ThisCell"), AfsDbServers.CELL + "\n");
+        Files.writeString(sampleConfig.resolve("CellServDB"), AfsDbServers.cellServDb(AfsDbServers.CELL, net.outer));
+        Files.copy(servers.config.resolve("KeyFile"), sampleConfig.resolve("KeyFile"));
+        return sampleConfig;
     }
 
     private static List<String> encryptedFor(Path config) {

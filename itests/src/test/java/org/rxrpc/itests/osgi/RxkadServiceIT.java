@@ -4,6 +4,7 @@ import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 import static org.junit.Assert.fail;
 
+import java.nio.ByteBuffer;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,8 +15,11 @@ import org.ops4j.pax.exam.Option;
 import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
+import org.osgi.service.cm.ConfigurationAdmin;
+import org.rxrpc.api.AbortCodes;
 import org.rxrpc.api.CallOptions;
 import org.rxrpc.api.Counter;
+import org.rxrpc.api.RxCall;
 import org.rxrpc.api.RxCallAbortedException;
 import org.rxrpc.api.RxEndpoint;
 import org.rxrpc.rxkad.LocalAuth;
@@ -50,32 +54,13 @@ public class RxkadServiceIT extends RxOsgiTestSupport {
 
     @Test(timeout = 90_000)
     public void rxperfConfiguredForRxkadAtCryptServesCryptAndRefusesAuth() throws Exception {
-        configure("org.rxrpc.rxkad", Map.of("key.3", KEY_HEX));
-        int port = freeUdpPort();
-        Map<String, Object> rxperf = new HashMap<>();
-        rxperf.put("rxrpc.port", port);
-        rxperf.put("rxrpc.backlog", 8);
-        rxperf.put("rxrpc.maxLiveCalls", 8);
-        rxperf.put("rxrpc.securityIndex", "0,2");
-        rxperf.put("rxrpc.minimumLevel", "crypt");
-        configure(RXPERF_PID, rxperf);
-        bundle(RXPERF_BSN).start();
+        int port = startRxperfAcceptingRxkadAtCrypt(8);
         ServerKeyRing keys = new ServerKeyRing(List.of(ServerKey.des(3, hex(KEY_HEX))));
         try (RxEndpoint client = openClient()) {
-            CallOptions crypt = CallOptions.DEFAULT
-                    .withHardTimeoutMillis(10_000)
-                    .withSecurity(new RxkadClientSecurity(LocalAuth.mint(keys, now()), SecurityLevels.CRYPT));
             // The service listens once the rxkad bundle's ServerSecurity is there (the whiteboard retries).
-            long deadline = System.currentTimeMillis() + 30_000;
-            while (true) {
-                try {
-                    new RxperfClient(client, server(port), crypt).call(Rxperf.OP_RPC, 1 << 20, 1 << 20, true);
-                    break;
-                } catch (RxCallAbortedException e) {
-                    if (System.currentTimeMillis() > deadline) throw e;
-                    Thread.sleep(200);
-                }
-            }
+            awaitServed(client, port, keys, 30_000);
+            CallOptions crypt = cryptOptions(keys);
+            new RxperfClient(client, server(port), crypt).call(Rxperf.OP_RPC, 1 << 20, 1 << 20, true);
             CallOptions auth =
                     crypt.withSecurity(new RxkadClientSecurity(LocalAuth.mint(keys, now()), SecurityLevels.AUTH));
             try {
@@ -85,6 +70,103 @@ public class RxkadServiceIT extends RxOsgiTestSupport {
                 assertEquals(SecurityAbortCodes.RXKADLEVELFAIL, e.abortCode());
             }
             assertTrue(client.stats().get(Counter.RESPONSES_SENT) >= 2);
+        }
+    }
+
+    /**
+     * The rxkad configuration deleted while a crypt call is in progress: the rxkad bundle's ServerSecurity
+     * goes, so new rxkad connections are refused as an unknown class (RX_INVALID_OPERATION, counted
+     * SECURITY_CLASS_REFUSED), while the call in progress finishes; configured again, new calls are served.
+     */
+    @Test(timeout = 120_000)
+    public void rxperfFollowsTheRxkadConfigurationAsItIsDeletedAndComesBack() throws Exception {
+        int port = startRxperfAcceptingRxkadAtCrypt(4);
+        ServerKeyRing keys = new ServerKeyRing(List.of(ServerKey.des(3, hex(KEY_HEX))));
+        try (RxEndpoint client = openClient()) {
+            CallOptions crypt = cryptOptions(keys);
+            awaitServed(client, port, keys, 30_000);
+
+            // A call in progress: its request started (the service has it), not yet ended.
+            int requestBytes = 64 * 1024;
+            RxCall inProgress = client.newCall(server(port), Rxperf.SERVICE_ID, crypt, null);
+            int first = 5000; // three whole packets go out at once, the rest waits for more
+            ByteBuffer header = ByteBuffer.allocate(24 + first);
+            header.putInt(Rxperf.VERSION)
+                    .putInt(Rxperf.OP_RPC)
+                    .putInt(requestBytes)
+                    .putInt(requestBytes);
+            header.putInt(requestBytes).putInt(4);
+            Rxperf.fillPattern(header.array(), 24, first, 0);
+            header.position(header.capacity()).flip();
+            inProgress.send(header, false);
+            RxEndpoint serverEndpoint = endpoints().endpoint(port);
+            long live = System.currentTimeMillis() + 10_000;
+            while (serverEndpoint.snapshot(10).calls().stream()
+                    .noneMatch(c -> !c.client() && LocalAuth.PRINCIPAL.equals(c.principal()))) {
+                if (System.currentTimeMillis() > live) fail("no live server call of principal afs");
+                Thread.sleep(20);
+            }
+
+            ConfigurationAdmin cm = service(ConfigurationAdmin.class, 10_000);
+            cm.getConfiguration("org.rxrpc.rxkad", "?").delete();
+            long deadline = System.currentTimeMillis() + 30_000;
+            while (true) {
+                try {
+                    new RxperfClient(client, server(port), cryptOptions(keys)).call(Rxperf.OP_RPC, 4, 4, true);
+                    if (System.currentTimeMillis() > deadline) fail("still served without the rxkad configuration");
+                    Thread.sleep(100);
+                } catch (RxCallAbortedException e) {
+                    assertEquals(AbortCodes.RX_INVALID_OPERATION, e.abortCode());
+                    break;
+                }
+            }
+            assertTrue(serverEndpoint.stats().get(Counter.SECURITY_CLASS_REFUSED) >= 1);
+
+            byte[] rest = new byte[requestBytes - first];
+            Rxperf.fillPattern(rest, 0, rest.length, first);
+            inProgress.send(ByteBuffer.wrap(rest), true);
+            byte[] reply = inProgress.receiveMessage(100, 20, java.util.concurrent.TimeUnit.SECONDS);
+            assertEquals("the call in progress finished: 4 bytes and the cookie", 8, reply.length);
+            assertEquals(Rxperf.COOKIE, ByteBuffer.wrap(reply, 4, 4).getInt());
+            inProgress.close();
+
+            configure("org.rxrpc.rxkad", Map.of("key.3", KEY_HEX));
+            awaitServed(client, port, keys, 30_000);
+        }
+    }
+
+    /** rxkad keyed (PID org.rxrpc.rxkad), rxperf accepting "0,2" at minimum crypt on a free port: the port. */
+    private int startRxperfAcceptingRxkadAtCrypt(int backlog) throws Exception {
+        configure("org.rxrpc.rxkad", Map.of("key.3", KEY_HEX));
+        int port = freeUdpPort();
+        Map<String, Object> rxperf = new HashMap<>();
+        rxperf.put("rxrpc.port", port);
+        rxperf.put("rxrpc.backlog", backlog);
+        rxperf.put("rxrpc.maxLiveCalls", backlog);
+        rxperf.put("rxrpc.securityIndex", "0,2");
+        rxperf.put("rxrpc.minimumLevel", "crypt");
+        configure(RXPERF_PID, rxperf);
+        bundle(RXPERF_BSN).start();
+        return port;
+    }
+
+    private static CallOptions cryptOptions(ServerKeyRing keys) {
+        return CallOptions.DEFAULT
+                .withHardTimeoutMillis(10_000)
+                .withSecurity(new RxkadClientSecurity(LocalAuth.mint(keys, now()), SecurityLevels.CRYPT));
+    }
+
+    /** Until a crypt call on a new connection is served (the service follows the rxkad bundle's class). */
+    private static void awaitServed(RxEndpoint client, int port, ServerKeyRing keys, long millis) throws Exception {
+        long deadline = System.currentTimeMillis() + millis;
+        while (true) {
+            try {
+                new RxperfClient(client, server(port), cryptOptions(keys)).call(Rxperf.OP_RPC, 1 << 16, 1 << 16, true);
+                return;
+            } catch (RxCallAbortedException e) {
+                if (System.currentTimeMillis() > deadline) throw e;
+                Thread.sleep(200);
+            }
         }
     }
 

@@ -28,6 +28,11 @@ import org.slf4j.LoggerFactory;
  * service's state, for operators, and logged once (WARN). A FAILED service is tried again every
  * {@link #RETRY_MILLIS} ms while the transport is active, so that it listens as soon as its port is
  * free; it is also tried again when the transport restarts (a new configuration).
+ *
+ * <p>A listening service follows the ServerSecurity services it names: when one goes, its new connections
+ * under that index are refused (as an unknown class); when one comes (again, e.g. the rxkad bundle's
+ * configuration changed), new connections use it ({@link RxService#changeSecurity}); connections already made
+ * keep theirs.
  */
 final class ServiceWhiteboard {
     private static final Logger LOG = LoggerFactory.getLogger(ServiceWhiteboard.class);
@@ -56,6 +61,9 @@ final class ServiceWhiteboard {
         int[] securityIndexes = {0};
 
         int minimumLevel;
+        /** What the listening service was last given (changed as security classes come and go). */
+        ServiceSecurity given;
+
         RxService service;
         InetSocketAddress boundTo;
         State state = State.WAITING;
@@ -81,6 +89,9 @@ final class ServiceWhiteboard {
 
     /** ServerSecurity services by the index their rxrpc.securityIndex names. Guarded by this. */
     private final Map<Integer, ServerSecurity> securityClasses = new TreeMap<>();
+
+    /** Orders the changes of listening services' classes (held while a change waits for an I/O thread). */
+    private final Object securityChanges = new Object();
 
     private boolean active;
     /** Retries FAILED services while active. Guarded by this. */
@@ -247,8 +258,9 @@ final class ServiceWhiteboard {
         RxService s;
         InetSocketAddress bound;
         int failedBefore;
+        ServiceSecurity security;
         try {
-            ServiceSecurity security = security(e);
+            security = security(e);
             if (security == null) {
                 throw new IllegalStateException("a security class it accepts (" + RxEndpoints.SECURITY_INDEX + " = "
                         + java.util.Arrays.toString(e.securityIndexes) + ") has no ServerSecurity service yet");
@@ -287,6 +299,7 @@ final class ServiceWhiteboard {
             stale = e.newCall != n || e.discard != d || !active;
             if (!stale) {
                 e.service = s;
+                e.given = security;
                 e.boundTo = bound;
                 e.state = State.LISTENING;
                 e.detail = "";
@@ -349,11 +362,74 @@ final class ServiceWhiteboard {
             if (retry != null) retry.execute(this::retryFailed);
         }
         LOG.info("security class {} ({}) available to Rx services", index, s.name());
+        followSecurityClasses();
     }
 
-    /** A ServerSecurity service went: services listening keep the object they were given until they restart. */
-    synchronized void removeSecurity(ServerSecurity s) {
-        securityClasses.values().removeIf(c -> c == s);
+    /**
+     * A ServerSecurity service went: services listening refuse new connections under its index until one
+     * comes back; their connections made before go on.
+     */
+    void removeSecurity(ServerSecurity s) {
+        synchronized (this) {
+            if (!securityClasses.values().removeIf(c -> c == s)) return;
+        }
+        followSecurityClasses();
+    }
+
+    /** Gives every listening service the classes it names that are registered now, where that changed. */
+    private void followSecurityClasses() {
+        synchronized (securityChanges) {
+            List<Entry> changed = new ArrayList<>();
+            List<ServiceSecurity> to = new ArrayList<>();
+            List<RxService> services = new ArrayList<>();
+            synchronized (this) {
+                for (Entry e : entries.values()) {
+                    if (e.service == null || e.given == null) continue;
+                    ServiceSecurity now = available(e);
+                    if (now.classes().equals(e.given.classes())) continue;
+                    e.given = now;
+                    e.detail = missingClasses(e, now);
+                    changed.add(e);
+                    to.add(now);
+                    services.add(e.service);
+                }
+            }
+            for (int i = 0; i < changed.size(); i++) {
+                Entry e = changed.get(i);
+                try {
+                    services.get(i).changeSecurity(to.get(i));
+                    LOG.info(
+                            "Rx service {} ({}) on port {} accepts {} for new connections",
+                            e.serviceId,
+                            e.name,
+                            e.port,
+                            to.get(i));
+                } catch (RuntimeException ex) {
+                    LOG.warn("Rx service {} ({}): its security classes could not change", e.serviceId, e.name, ex);
+                }
+            }
+        }
+    }
+
+    /** The classes an entry names that are registered now (NONE if there are none). Guarded by this. */
+    private ServiceSecurity available(Entry e) {
+        List<ServerSecurity> classes = new ArrayList<>();
+        for (int index : e.securityIndexes) {
+            ServerSecurity c = index == 0 ? NullSecurity.INSTANCE : securityClasses.get(index);
+            if (c != null) classes.add(c);
+        }
+        return classes.isEmpty()
+                ? ServiceSecurity.NONE
+                : ServiceSecurity.of(e.minimumLevel, classes.toArray(new ServerSecurity[0]));
+    }
+
+    /** For operators: the named classes missing from {@code now}, or "" if none is. */
+    private static String missingClasses(Entry e, ServiceSecurity now) {
+        List<Integer> missing = new ArrayList<>();
+        for (int index : e.securityIndexes) if (now.forIndex(index) == null) missing.add(index);
+        return missing.isEmpty()
+                ? ""
+                : "security class " + missing + " has no ServerSecurity service: new connections under it refused";
     }
 
     private void remove(Map<String, Object> props, NewCallNotifier n, DiscardNotifier d) {

@@ -128,4 +128,13 @@ public @interface TransportConfiguration {
             min = "1",
             max = "64")
     int ioThreads() default 1;
+
+    @AttributeDefinition(
+            name = "Challenge timeout (ms)",
+            description = "How long a call on a connection whose client must answer a security CHALLENGE (rxkad) is"
+                    + " held for the RESPONSE: the CHALLENGE is resent every 2 s until then, then the held calls"
+                    + " are aborted RX_CALL_DEAD (100..600000; OpenAFS waits 100 s).",
+            min = "100",
+            max = "600000")
+    long challengeTimeoutMillis() default 10_000;
 }

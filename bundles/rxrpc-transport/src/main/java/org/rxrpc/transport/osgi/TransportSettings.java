@@ -54,6 +54,7 @@ record TransportSettings(EndpointOptions endpoint, int defaultBacklog) {
         KEYS.put("debugAnswers", new Key(Kind.DEBUG_ANSWERS, (b, v) -> b.debugAnswers((DebugAnswers) v)));
         KEYS.put("debugAnswersPerSecond", new Key(Kind.INT, (b, v) -> b.debugAnswersPerSecond((Integer) v)));
         KEYS.put("ioThreads", new Key(Kind.INT, (b, v) -> b.ioThreads((Integer) v)));
+        KEYS.put("challengeTimeoutMillis", new Key(Kind.LONG, (b, v) -> b.challengeTimeoutMillis((Long) v)));
     }
 
     /** The defaults: what runs when no configuration (or only a refused one) was given. */

@@ -20,6 +20,8 @@ import org.rxrpc.api.RxEndpoints;
 import org.rxrpc.api.RxStats;
 import org.rxrpc.api.ServiceSnapshot;
 import org.rxrpc.api.ServiceStatus;
+import org.rxrpc.security.SecurityClass;
+import org.rxrpc.security.SecurityLevels;
 
 /**
  * The operator's commands, scope {@code rx}, as plain Gogo commands (service properties
@@ -124,8 +126,11 @@ public final class RxCommands {
 
     /** rx:calls [PORT]: live calls, the longest-running first. */
     public String calls(String... args) {
-        if (help(args)) return "rx:calls [PORT]: live calls (peer, service, side, state, age, bytes), oldest first";
-        Table t = new Table("ENDPOINT", "PEER", "SERVICE", "SIDE", "STATE", "AGE MS", "SENT", "RECEIVED", "CONNECTION");
+        if (help(args))
+            return "rx:calls [PORT]: live calls (peer, service, side, state, age, bytes, security and caller),"
+                    + " oldest first";
+        Table t = new Table(
+                "ENDPOINT", "PEER", "SERVICE", "SIDE", "STATE", "AGE MS", "SENT", "RECEIVED", "CONNECTION", "SECURITY");
         int total = 0;
         for (RxEndpoint e : selected(args)) {
             EndpointSnapshot s = e.snapshot(MAX_ROWS);
@@ -140,10 +145,21 @@ public final class RxCommands {
                         c.ageMillis(),
                         c.bytesSent(),
                         c.bytesReceived(),
-                        String.format(Locale.ROOT, "%08x/%08x #%d", c.epoch(), c.cid(), c.callNumber()));
+                        String.format(Locale.ROOT, "%08x/%08x #%d", c.epoch(), c.cid(), c.callNumber()),
+                        security(c));
             }
         }
         return t.toString() + total + " live call" + (total == 1 ? "" : "s") + "\n";
+    }
+
+    /** A call's class, level and caller: {@code null}, {@code rxkad crypt admin@CELL} (never a key or ticket). */
+    static String security(CallSnapshot c) {
+        if (c.securityIndex() == SecurityClass.NULL_INDEX) return "null";
+        String name = c.securityIndex() == SecurityClass.RXKAD_INDEX
+                ? "rxkad"
+                : c.securityIndex() == SecurityClass.RXGK_INDEX ? "rxgk" : "class " + c.securityIndex();
+        String s = name + " " + SecurityLevels.name(c.securityLevel());
+        return c.principal() == null ? s : s + " " + c.principal();
     }
 
     /** rx:peers [PORT]: peers, with RTT, RTO and MTU. */

@@ -14,7 +14,9 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.rxrpc.api.AbortCodes;
 import org.rxrpc.api.CallOptions;
+import org.rxrpc.api.Counter;
 import org.rxrpc.api.EndpointOptions;
 import org.rxrpc.api.RxCallAbortedException;
 import org.rxrpc.api.RxEndpoint;
@@ -27,6 +29,7 @@ import org.rxrpc.rxkad.ServerKey;
 import org.rxrpc.rxkad.ServerKeyRing;
 import org.rxrpc.security.SecurityAbortCodes;
 import org.rxrpc.security.SecurityLevels;
+import org.rxrpc.security.ServerSecurity;
 import org.rxrpc.service.ServiceHost;
 import org.rxrpc.transport.RxTransportImpl;
 
@@ -110,6 +113,56 @@ class WhiteboardServiceSecurityTest {
         assertArrayEquals(new byte[] {4, 2}, call(SecurityLevels.CRYPT));
         RxCallAbortedException e = assertThrows(RxCallAbortedException.class, () -> call(SecurityLevels.CLEAR));
         assertEquals(SecurityAbortCodes.RXKADLEVELFAIL, e.abortCode());
+    }
+
+    /**
+     * The service follows its class: unregistered, new rxkad connections are refused as an unknown class
+     * (RX_INVALID_OPERATION, counted, the reason in rx:services) while the authenticated connection goes on;
+     * registered again with another key (a new configuration), new connections use it.
+     */
+    @Test
+    void aListeningServiceFollowsItsSecurityClassAsItGoesAndComesBack() throws Exception {
+        whiteboard.activate();
+        ServerSecurity first = RxkadServerSecurity.builder(KEYS).build();
+        whiteboard.addSecurity(first, Map.of(RxEndpoints.SECURITY_INDEX, 2));
+        Map<String, Object> p = props("0,2", "auth");
+        whiteboard.addDiscard(host.discardNotifier(), p);
+        whiteboard.addNewCall(host.newCallNotifier(), p);
+        assertEquals(ServiceStatus.State.LISTENING, status().state(), status().detail());
+        CallOptions kept = options(KEYS, SecurityLevels.AUTH);
+        assertArrayEquals(new byte[] {4, 2}, call(kept));
+
+        whiteboard.removeSecurity(first);
+        RxCallAbortedException refused =
+                assertThrows(RxCallAbortedException.class, () -> call(options(KEYS, SecurityLevels.AUTH)));
+        assertEquals(AbortCodes.RX_INVALID_OPERATION, refused.abortCode());
+        assertEquals(1, server.stats().get(Counter.SECURITY_CLASS_REFUSED));
+        assertEquals(ServiceStatus.State.LISTENING, status().state());
+        assertTrue(status().detail().contains("security class [2]"), status().detail());
+        assertArrayEquals(new byte[] {4, 2}, call(kept), "the authenticated connection goes on");
+
+        ServerKeyRing rotated = new ServerKeyRing(List.of(
+                ServerKey.des(4, new byte[] {(byte) 254, (byte) 220, (byte) 186, (byte) 152, 118, 84, 50, 16})));
+        whiteboard.addSecurity(RxkadServerSecurity.builder(rotated).build(), Map.of(RxEndpoints.SECURITY_INDEX, 2));
+        assertEquals("", status().detail());
+        try {
+            assertArrayEquals(new byte[] {4, 2}, call(options(rotated, SecurityLevels.CRYPT)));
+        } catch (Exception ex) {
+            throw new AssertionError(server.stats() + "\n" + server.snapshot(10) + "\n" + host, ex);
+        }
+        RxCallAbortedException oldKey =
+                assertThrows(RxCallAbortedException.class, () -> call(options(KEYS, SecurityLevels.CRYPT)));
+        assertEquals(SecurityAbortCodes.RXKADUNKNOWNKEY, oldKey.abortCode());
+    }
+
+    private static CallOptions options(ServerKeyRing keys, int level) {
+        return CallOptions.DEFAULT
+                .withHardTimeoutMillis(20_000)
+                .withSecurity(new RxkadClientSecurity(LocalAuth.mint(keys, System.currentTimeMillis() / 1000), level));
+    }
+
+    private byte[] call(CallOptions o) throws Exception {
+        return client.call(server.localAddress(), SERVICE, new byte[] {4, 2}, 100, o);
     }
 
     @Test

@@ -14,15 +14,27 @@ import org.rxrpc.vl.sample.gen.VlService;
 import org.rxrpc.vl.sample.gen.VldbListByAttributes;
 import org.rxrpc.xdr.ServerCall;
 
-/** The VL procedures of vl.xg answered from a {@link VolumeDatabase}, as OpenAFS's vlserver answers them. */
+/**
+ * The VL procedures of vl.xg answered from a {@link VolumeDatabase}, as OpenAFS's vlserver answers them: reads
+ * for anyone, writes (CreateEntryN, DeleteEntry, RegisterAddrs) only for {@link SuperUsers}, others get
+ * VL_PERM before their arguments are looked at, as vlprocs.c checks {@code afsconf_SuperUser} first.
+ */
 public final class VlProcedures implements VlService {
     /** Entries per ListAttributesN2 reply. */
     static final int BATCH = 100;
 
     private final VolumeDatabase db;
+    private final SuperUsers superUsers;
 
-    public VlProcedures(VolumeDatabase db) {
+    public VlProcedures(VolumeDatabase db, SuperUsers superUsers) {
         this.db = db;
+        this.superUsers = superUsers;
+    }
+
+    /** A write: VL_PERM unless the caller is a superuser. */
+    private void requireSuperUser(ServerCall call) {
+        if (!superUsers.isSuperUser(call.securityIndex(), call.identity()))
+            throw new RxAbortException(VlErrors.VL_PERM);
     }
 
     @Override
@@ -30,11 +42,13 @@ public final class VlProcedures implements VlService {
 
     @Override
     public void createEntryN(ServerCall call, Nvldbentry entry) {
+        requireSuperUser(call);
         db.create(entry);
     }
 
     @Override
     public void deleteEntry(ServerCall call, int volid, int voltype) {
+        requireSuperUser(call);
         db.delete(volid, voltype);
     }
 
@@ -94,6 +108,7 @@ public final class VlProcedures implements VlService {
 
     @Override
     public void registerAddrs(ServerCall call, UUID uuid, int spare1, int[] addresses) {
+        requireSuperUser(call);
         // As OpenAFS's vlserver: zero addresses are skipped, and a list with none left is VL_INDEXERANGE.
         int[] given = java.util.Arrays.stream(addresses)
                 .filter(a -> a != 0)

@@ -145,7 +145,7 @@ class GeneratedVlCodeTakesAnyBytesTest {
                 new RxTransportImpl().open(EndpointOptions.defaults().withBind("127.0.0.1", 0));
         RxEndpoint client =
                 new RxTransportImpl().open(EndpointOptions.defaults().withBind("127.0.0.1", 0));
-        ServiceHost server = VlSampleServer.serve(serverEndpoint, 8, 8, new VolumeDatabase());
+        ServiceHost server = VlSampleServer.serve(serverEndpoint, 8, 8, new VolumeDatabase(), SuperUsers.EVERYONE);
         try {
             InetSocketAddress to = new InetSocketAddress(
                     "127.0.0.1", serverEndpoint.localAddress().getPort());

@@ -69,7 +69,7 @@ class VlSampleServerTest {
     void start() {
         serverEndpoint = new RxTransportImpl().open(EndpointOptions.defaults().withBind("127.0.0.1", 0));
         clientEndpoint = new RxTransportImpl().open(EndpointOptions.defaults().withBind("127.0.0.1", 0));
-        server = VlSampleServer.serve(serverEndpoint, 4, 4, new VolumeDatabase());
+        server = VlSampleServer.serve(serverEndpoint, 4, 4, new VolumeDatabase(), SuperUsers.EVERYONE);
         vl = new VlStub(
                 clientEndpoint,
                 new InetSocketAddress("127.0.0.1", serverEndpoint.localAddress().getPort()),

@@ -1,15 +1,19 @@
 package org.rxrpc.vl.sample.osgi;
 
+import java.nio.file.Path;
+import java.util.List;
+import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.metatype.annotations.Designate;
 import org.rxrpc.service.RxCallHandler;
+import org.rxrpc.vl.sample.SuperUsers;
 import org.rxrpc.vl.sample.VlSampleServer;
 import org.rxrpc.vl.sample.VolumeDatabase;
 
 /**
  * The sample VL bundle: the VL handler published on the whiteboard (the serving support runs it, the
  * transport listens for it on {@code rxrpc.port}), over an empty in-memory database to fill with
- * VL_CreateEntryN. Settings: PID {@code org.rxrpc.vl.sample}.
+ * VL_CreateEntryN by a superuser (see {@link SuperUsers}). Settings: PID {@code org.rxrpc.vl.sample}.
  */
 @Component(
         service = RxCallHandler.class,
@@ -25,7 +29,15 @@ import org.rxrpc.vl.sample.VolumeDatabase;
 public final class VlSampleComponent extends VlSampleServer {
     public static final String PID = "org.rxrpc.vl.sample";
 
-    public VlSampleComponent() {
-        super(new VolumeDatabase());
+    @Activate
+    public VlSampleComponent(VlSampleConfiguration config) {
+        super(new VolumeDatabase(), superUsers(config));
+    }
+
+    /** noAuth: everyone; a configFolder: its UserList and ThisCell; else the names given (and the key holder). */
+    static SuperUsers superUsers(VlSampleConfiguration config) {
+        if (config.noAuth()) return SuperUsers.EVERYONE;
+        if (!config.configFolder().isBlank()) return SuperUsers.fromConfigFolder(Path.of(config.configFolder()));
+        return SuperUsers.of(config.localCell(), List.of(config.superUsers()));
     }
 }

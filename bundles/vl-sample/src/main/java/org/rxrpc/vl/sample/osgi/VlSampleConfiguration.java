@@ -32,4 +32,29 @@ public @interface VlSampleConfiguration {
             min = "1",
             max = "65536")
     int rxrpc_maxLiveCalls() default 8;
+
+    @AttributeDefinition(
+            name = "Server configuration folder",
+            description = "An OpenAFS server configuration folder (e.g. /etc/openafs/server) whose UserList names the"
+                    + " superusers who may write (besides the server key holder, -localauth) and whose ThisCell is"
+                    + " the local cell; reread when they change. Empty: the names below.")
+    String configFolder() default "";
+
+    @AttributeDefinition(
+            name = "Superusers",
+            description = "Without a configuration folder: who may write besides the server key holder,"
+                    + " name[.instance] of the local cell, name[.instance]@cell of another. Callers are"
+                    + " known only under rxkad.")
+    String[] superUsers() default {};
+
+    @AttributeDefinition(
+            name = "Local cell",
+            description = "Without a configuration folder: the cell whose names appear without @cell above.")
+    String localCell() default "";
+
+    @AttributeDefinition(
+            name = "No authorisation",
+            description = "Everyone may write, unauthenticated callers included (as an OpenAFS server run with"
+                    + " -noauth): for sandboxes only.")
+    boolean noAuth() default false;
 }
