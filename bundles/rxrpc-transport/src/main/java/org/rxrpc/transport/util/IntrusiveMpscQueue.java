@@ -66,10 +66,16 @@ public final class IntrusiveMpscQueue<T extends IntrusiveMpscQueue.Node> {
         return null;
     }
 
-    /** Whether nothing is queued (a racing offer may make this stale at once). */
+    /**
+     * Whether nothing is queued (a racing offer may make this stale at once). Reads the tail, which an offer
+     * swaps with a full fence, not the link it stores after with a release store only: a consumer that
+     * publishes "I am going to sleep" (a volatile write) and then finds the queue empty must not miss an
+     * offer whose producer then read "not sleeping" and so wakes nobody (Dekker). The release store of the
+     * link can still sit in the producer's store buffer past its read of the flag; the swap cannot.
+     */
     public boolean isEmpty() {
-        Node h = head;
-        return h == stub && NEXT.getAcquire(h) == null; // a head other than the stub is an item not yet taken
+        // A head other than the stub is an item not yet taken; a tail other than the stub, an item offered.
+        return head == stub && tail.get() == stub;
     }
 
     private void offerStub() {
