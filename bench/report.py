@@ -98,6 +98,11 @@ class Runs:
     def busy_values(self, case, server, client):
         return [100.0 * r["cpu_s"] / r["wall"] for r in self.get(case, server, client) if succeeded(r) and r["wall"] > 0]
 
+    def client_busy_values(self, case, server, client):
+        """the client's CPU time (client_cpu_s, the C client's /usr/bin/time) / the run's wall time"""
+        return [100.0 * r["kv"]["client_cpu_s"] / r["wall"] for r in self.get(case, server, client)
+                if succeeded(r) and r["wall"] > 0 and "client_cpu_s" in r["kv"]]
+
 
 def ratio_cell(runs, case, client, key):
     """ours/OpenAFS of the medians, with the min-max of the per-round ratios; and the ratio itself"""
@@ -197,17 +202,21 @@ def cpu_table(runs, clk_tck):
     print("### 4. Server CPU per call (C client runs)")
     print()
     print("utime + stime of the whole server process (all threads, /proc/PID/stat, %d ticks/s) over the C" % clk_tck)
-    print("client's run, divided by the calls it counted; busy = that CPU time / the run's wall time.")
+    print("client's run, divided by the calls it counted; busy = that CPU time / the run's wall time. C client")
+    print("busy = the C client's own CPU time (/usr/bin/time) / the same wall time: a side near 100% is the limit.")
     print()
-    print("| case | ours us/call | OpenAFS us/call | ours / OpenAFS | ours busy | OpenAFS busy |")
-    print("|---|---:|---:|---:|---:|---:|")
+    print("| case | ours us/call | OpenAFS us/call | ours / OpenAFS | ours busy | OpenAFS busy |"
+          " C client busy, our server | C client busy, OpenAFS server |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|")
     for case in runs.cases():
         ours, theirs = runs.cpu_values(case, "ours", "openafs"), runs.cpu_values(case, "openafs", "openafs")
         ratio = fmt(median(ours) / median(theirs), "ratio") if ours and theirs and median(theirs) > 0 else "n/a"
-        print("| %s | %s | %s | %s | %s | %s |" % (
+        print("| %s | %s | %s | %s | %s | %s | %s | %s |" % (
             runs.labels[case], spread(ours, "us"), spread(theirs, "us"), ratio,
             spread(runs.busy_values(case, "ours", "openafs"), "pct"),
-            spread(runs.busy_values(case, "openafs", "openafs"), "pct")))
+            spread(runs.busy_values(case, "openafs", "openafs"), "pct"),
+            spread(runs.client_busy_values(case, "ours", "openafs"), "pct"),
+            spread(runs.client_busy_values(case, "openafs", "openafs"), "pct")))
     print()
 
 

@@ -7,7 +7,8 @@
 #   2. our Java rxperf client against both servers (and against the C client);
 #   3. the raw UDP ping-pong limit (udp_pingpong.c) and the Rx ceiling it implies (a call = 3 datagrams),
 #      with our c=32 figure as a percentage of it;
-#   4. server CPU microseconds per call, both servers (C client runs);
+#   4. server CPU microseconds per call, both servers (C client runs), and how busy server and C client were
+#      (the side near 100% is the limit);
 #   5. bytes allocated on our I/O thread per incoming call, 32 client sockets (plain-JVM `serve`);
 #   6. every run in detail (calls/s, MB/s, p50, p99, failures, server CPU per call).
 #
@@ -279,8 +280,9 @@ run_client() {
         ;;
     openafs)
         # shellcheck disable=SC2086
-        timeout -k 5 $limit taskset -c $CLIENT_CPU "$CBIN/rxperf_client" -h 127.0.0.1 -p "$2" $C_ARGS \
-            $C_UDPBUF -d "$3" -q >"$4" 2>"$4.err" &
+        # /usr/bin/time: the C client's own CPU seconds (user, system), to show which side is the limit
+        timeout -k 5 $limit /usr/bin/time -f '%U %S' -o "$4.time" taskset -c $CLIENT_CPU "$CBIN/rxperf_client" \
+            -h 127.0.0.1 -p "$2" $C_ARGS $C_UDPBUF -d "$3" -q >"$4" 2>"$4.err" &
         ;;
     esac
     CLIENT_PID=$!
@@ -387,6 +389,9 @@ for c in $CASES; do
                 w1=$(now)
                 t1=$(cpu_ticks "$pid" 2>/dev/null || echo "$t0")
                 line=$(result_line "$out" "$client" "server $server, client $client, round $run")
+                if [ -s "$out.time" ]; then
+                    line="$line client_cpu_s=$(awk 'END { printf "%.2f", $1 + $2 }' "$out.time")"
+                fi
                 printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$c" "$LABEL" "$server" "$client" "$run" \
                     "$(( t1 - t0 ))" "$(elapsed "$w0" "$w1")" "$line" >>"$RUNS_TSV"
             done
