@@ -16,6 +16,7 @@ public final class RxperfClient {
     private final InetSocketAddress server;
     private final CallOptions options;
     private final ByteBuffer buf = ByteBuffer.allocate(CHUNK);
+    private final ByteBuffer pattern = PatternSlices.newView();
 
     /** One client per thread: it reuses its buffer between calls. */
     public RxperfClient(RxEndpoint endpoint, InetSocketAddress server, CallOptions options) {
@@ -49,17 +50,15 @@ public final class RxperfClient {
             if (op == Rxperf.OP_SEND) buf.putInt((int) out);
             else if (op == Rxperf.OP_RECV) buf.putInt((int) back);
             else buf.putInt((int) out).putInt((int) back);
+            buf.flip();
+            // The header, then slices of the precomputed pattern: the transport packs them as they come
+            // (a packet leaves full or last), so the wire is as if written at once, as OpenAFS's client does.
+            call.send(buf, out == 0);
             long offset = 0;
-            // The header and the first payload bytes go together, as OpenAFS's client does.
-            while (true) {
-                int n = (int) Math.min(buf.remaining(), out - offset);
-                Rxperf.fillPattern(buf.array(), buf.position(), n, offset);
-                buf.position(buf.position() + n);
+            while (offset < out) {
+                int n = (int) Math.min(PatternSlices.CHUNK, out - offset);
+                call.send(PatternSlices.slice(pattern, offset, n), offset + n == out);
                 offset += n;
-                buf.flip();
-                call.send(buf, offset == out);
-                if (offset == out) break;
-                buf.clear();
             }
             offset = 0;
             long expected = back + 4;
@@ -68,17 +67,19 @@ public final class RxperfClient {
                 buf.clear();
                 int n = call.receive(buf, 3600, TimeUnit.SECONDS);
                 if (n < 0) break;
-                for (int i = 0; i < n; i++) {
-                    long at = offset + i;
-                    byte b = buf.get(i);
-                    if (at < back) {
-                        if (verify && b != Rxperf.patternByte(at)) {
-                            call.abort(AbortCodes.RX_USER_ABORT);
-                            throw new BadReplyException("reply byte " + at + " is " + b);
-                        }
-                    } else if (at < expected) {
-                        cookie[(int) (at - back)] = b;
+                int from = 0;
+                if (offset < back) {
+                    // Payload bytes are looked at only when verifying; the cookie after them always.
+                    from = (int) Math.min(n, back - offset);
+                    int bad = verify ? Rxperf.checkPattern(buf.array(), 0, from, offset) : -1;
+                    if (bad >= 0) {
+                        call.abort(AbortCodes.RX_USER_ABORT);
+                        throw new BadReplyException("reply byte " + (offset + bad) + " is " + buf.get(bad));
                     }
+                }
+                for (int i = from; i < n; i++) {
+                    long at = offset + i;
+                    if (at < expected) cookie[(int) (at - back)] = buf.get(i);
                 }
                 offset += n;
                 if (offset > expected) throw new BadReplyException("reply longer than " + expected + " bytes");
