@@ -8,15 +8,18 @@
 #   32 callers on 32 sockets, 1,000 callers on 100 sockets, and 1,000 callers on 100 sockets with a new
 #   connection per call (about 1,000 connections live at any moment);
 # then the server's heap per idle connection: heap in use after a full GC, before and after 10,000
-# connections were made (each by one call, then left idle; the server keeps them until they time out).
+# connections were made (each by one call, then left idle; the server keeps them until they time out);
+# and the heap per live call (`rxrpc-runtime.jar memory`: LIVE calls in flight to a port that never answers).
 # Holds /tmp/rxrpc-maven.lock meanwhile (BENCH_LOCK= to not), so no build shares the CPUs.
 #
-# Environment: SECS [5] seconds per case, CONNS [10000] idle connections for the memory figure.
+# Environment: SECS [5] seconds per case, CONNS [10000] idle connections for the memory figure, LIVE [2000]
+# live calls for the per-call figure.
 set -uo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 JAR=$ROOT/runtime/target/rxrpc-runtime.jar
 SECS=${SECS:-5}
 CONNS=${CONNS:-10000}
+LIVE=${LIVE:-2000}
 JAVA_OPTS="-Xms1g -Xmx1g -XX:+UseSerialGC"
 [ -f "$JAR" ] || { echo "build it first: flock /tmp/rxrpc-maven.lock mvn -B -o -DskipTests package -pl runtime -am" >&2; exit 2; }
 BENCH_LOCK=${BENCH_LOCK-/tmp/rxrpc-maven.lock}
@@ -49,6 +52,10 @@ load --concurrency 100 --sockets 100 --new-connection --calls "$CONNS" --warmup 
 after=$(heap_used)
 awk -v b="$before" -v a="$after" -v n="$CONNS" 'BEGIN {
     printf "heap in use after a full GC: %d KiB before, %d KiB with %d idle connections (100 client sockets): %.0f bytes per idle connection (its peer included when new)\n", b, a, n, (a - b) * 1024 / n }'
+# Per live call: our `memory` command holds LIVE calls in flight to a silent port (client calls: the same
+# object, rings and state as server calls here).
+# shellcheck disable=SC2086
+taskset -c 1 java $JAVA_OPTS -jar "$JAR" memory --calls "$LIVE" 2>&1 | grep 'per live call'
 echo
 echo "| clients | calls/s | p99 us | server CPU us/call |"
 echo "|---|---:|---:|---:|"

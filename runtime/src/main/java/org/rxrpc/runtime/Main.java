@@ -17,7 +17,8 @@ import picocli.CommandLine.Command;
         version = "rxrpc-runtime 0.1.0-SNAPSHOT",
         description = "Rx RPC (AFS) over UDP: the OSGi runtime (run, the default), a plain-JVM rxperf server"
                 + " (serve) and the rxperf load client (rxperf).",
-        subcommands = {RunCommand.class, ExecCommand.class, ServeCommand.class, RxperfCommand.class})
+        subcommands = {RunCommand.class, ExecCommand.class, ServeCommand.class, RxperfCommand.class, MemoryCommand.class
+        })
 public final class Main implements Runnable {
     static final String DEFAULT_COMMAND = "run";
 
