@@ -338,6 +338,12 @@ final class Call extends IntrusiveMpscQueue.Node implements RxCall {
             throwIfEnded();
         }
         requestIo();
+        if (seq == 1 && !last && !endpoint.isIoThread()) {
+            // The first packet of a longer message: let the I/O thread send it now if it shares our CPU,
+            // rather than after we filled the ring (255 packets: 0.1-0.5 ms before a bulk call's first
+            // packet left). One system call per multi-packet message; single-packet ones skip it.
+            Thread.yield();
+        }
     }
 
     private void throwIfEnded() {
