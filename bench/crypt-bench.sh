@@ -48,6 +48,8 @@ KVNO=7
 KEY=0123456789abcdef # a test key: this script's folder is thrown away
 
 log() { echo "crypt-bench: $*" >&2; }
+# shellcheck source=bench/lib.sh
+. "$(dirname "$0")/lib.sh"
 
 case $LEVEL in clear | auth | crypt) ;; *) log "LEVEL must be clear, auth or crypt"; exit 2 ;; esac
 if [ "$(id -u)" != 0 ]; then
@@ -62,14 +64,7 @@ CLIENT_PID=""
 
 cleanup() {
     local rc=$?
-    for pid in $CLIENT_PID $LIVE_PIDS; do
-        if kill -0 "$pid" 2>/dev/null; then
-            kill -CONT "$pid" 2>/dev/null || true
-            kill -TERM "$pid" 2>/dev/null || true
-            for _ in 1 2 3 4 5 6 7 8 9 10; do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
-            kill -KILL "$pid" 2>/dev/null || true
-        fi
-    done
+    cleanup_processes
     rm -rf "$WORK"
     exit $rc
 }
@@ -87,13 +82,7 @@ if [ ! -f "$JAR" ]; then
     (cd "$ROOT" && $BUILD_CMD) >&2
 fi
 
-if [ -n "$BENCH_LOCK" ]; then
-    exec 9>>"$BENCH_LOCK"
-    if ! flock -n 9; then
-        log "waiting for $BENCH_LOCK (a Maven build is running)"
-        flock 9
-    fi
-fi
+take_bench_lock
 log "building the C programs into $CBIN"
 bash "$ROOT/itests/src/test/c/build.sh" "$CBIN" >&2
 
@@ -103,10 +92,6 @@ echo bench.test >"$KEYS/ThisCell"
 printf '>bench.test\n127.0.0.1 #bench\n' >"$KEYS/CellServDB"
 unshare --mount sh -c "mount --bind '$KEYS' /etc/openafs/server && exec asetkey add $KVNO $KEY" >&2
 [ -f "$KEYS/KeyFile" ] || { log "asetkey wrote no KeyFile"; exit 1; }
-
-free_port() {
-    python3 -c 'import socket; s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
-}
 
 # ---- cases: sets LABEL, C_ARGS, J_ARGS, C_UDPBUF ----
 set_case() {
@@ -142,24 +127,7 @@ start_server() {
     esac
     STARTED_PID=$!
     LIVE_PIDS="$LIVE_PIDS $STARTED_PID"
-    for _ in $(seq 1 300); do
-        if grep -q "$ready" "$3" 2>/dev/null; then return 0; fi
-        if ! kill -0 "$STARTED_PID" 2>/dev/null; then break; fi
-        sleep 0.1
-    done
-    log "server $1 did not start:"
-    cat "$3" >&2
-    exit 1
-}
-
-stop_server() {
-    local pid=$1
-    kill -CONT "$pid" 2>/dev/null || true
-    kill -TERM "$pid" 2>/dev/null || true
-    for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-    kill -KILL "$pid" 2>/dev/null || true
-    wait "$pid" 2>/dev/null || true
-    LIVE_PIDS=$(echo " $LIVE_PIDS " | sed "s/ $pid / /")
+    await_server "$1" "$3" "$ready" 300
 }
 
 # run_client CLIENT PORT SECONDS OUT

@@ -88,6 +88,8 @@ CLIENT_CPU=1
 CLK_TCK=$(getconf CLK_TCK)
 
 log() { echo "run-bench: $*" >&2; }
+# shellcheck source=bench/lib.sh
+. "$(dirname "$0")/lib.sh"
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/rxrpc-bench.XXXXXX")
 if [ -n "${CBIN:-}" ]; then OWN_CBIN=0; else CBIN=$WORK/c; OWN_CBIN=1; fi
@@ -96,14 +98,7 @@ CLIENT_PID=""
 
 cleanup() {
     local rc=$?
-    for pid in $CLIENT_PID $LIVE_PIDS; do
-        if kill -0 "$pid" 2>/dev/null; then
-            kill -CONT "$pid" 2>/dev/null || true # a paused server cannot act on SIGTERM
-            kill -TERM "$pid" 2>/dev/null || true
-            for _ in 1 2 3 4 5 6 7 8 9 10; do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
-            kill -KILL "$pid" 2>/dev/null || true
-        fi
-    done
+    cleanup_processes
     if [ "$KEEP_LOGS" = 1 ]; then
         log "raw logs kept in $WORK"
     else
@@ -129,22 +124,12 @@ fi
 STALE=$(find "$ROOT" -path '*/src/main/*' -newer "$JAR" -not -path '*/target/*' -print -quit 2>/dev/null || true)
 [ -z "$STALE" ] || log "WARNING: $JAR is older than $STALE (rebuild: $BUILD_CMD)"
 
-if [ -n "$BENCH_LOCK" ]; then
-    exec 9>>"$BENCH_LOCK"
-    if ! flock -n 9; then
-        log "waiting for $BENCH_LOCK (a Maven build is running)"
-        flock 9
-    fi
-fi
+take_bench_lock
 log "building the C programs into $CBIN"
 bash "$ROOT/itests/src/test/c/build.sh" "$CBIN" >&2
 [ "$OWN_CBIN" = 1 ] || log "(CBIN given: kept)"
 if [ -z "${OURS_ETC:-}" ]; then OURS_ETC=$WORK/ours-etc; mkdir -p "$OURS_ETC"; fi
 mkdir -p "$WORK/ours-deploy"
-
-free_port() {
-    python3 -c 'import socket; s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
-}
 
 # ---- cases: sets LABEL, C_ARGS, J_ARGS, C_UDPBUF, WARMUP_CALLS ----
 set_case() {
@@ -226,27 +211,7 @@ start_server() {
     esac
     STARTED_PID=$!
     LIVE_PIDS="$LIVE_PIDS $STARTED_PID"
-    for _ in $(seq 1 600); do
-        if grep -q "$ready" "$3" 2>/dev/null; then return 0; fi
-        if ! kill -0 "$STARTED_PID" 2>/dev/null; then break; fi
-        sleep 0.1
-    done
-    log "server $1 did not start:"
-    cat "$3" >&2
-    exit 1
-}
-
-stop_server() { # $1 = pid
-    local pid=$1
-    kill -CONT "$pid" 2>/dev/null || true
-    kill -TERM "$pid" 2>/dev/null || true
-    for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-    if kill -0 "$pid" 2>/dev/null; then
-        log "server $pid ignored SIGTERM for 10 s: killing it"
-        kill -KILL "$pid" 2>/dev/null || true
-    fi
-    wait "$pid" 2>/dev/null || true
-    LIVE_PIDS=$(echo " $LIVE_PIDS " | sed "s/ $pid / /")
+    await_server "$1" "$3" "$ready" 600
 }
 
 # focus SERVER: it runs, every other server of the case (PID[...]) is paused
