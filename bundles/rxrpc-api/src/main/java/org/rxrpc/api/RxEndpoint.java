@@ -26,7 +26,9 @@ public interface RxEndpoint extends AutoCloseable {
      * @throws NullPointerException if a notifier is null
      * @throws IllegalStateException if the service is already listened on, or the endpoint is closed
      */
-    RxService listen(int serviceId, int backlog, NewCallNotifier newCall, DiscardNotifier discard);
+    default RxService listen(int serviceId, int backlog, NewCallNotifier newCall, DiscardNotifier discard) {
+        return listen(serviceId, backlog, org.rxrpc.security.ServiceSecurity.NULL_ONLY, newCall, discard);
+    }
 
     /**
      * {@link #listen(int, int, NewCallNotifier, DiscardNotifier)} for a service that accepts the security
@@ -53,7 +55,9 @@ public interface RxEndpoint extends AutoCloseable {
      * @throws IllegalArgumentException if backlog is outside 1..32 or serviceId outside 1..65535
      * @throws IllegalStateException if the service is already listened on, or the endpoint is closed
      */
-    RxUserService listenUser(int serviceId, int backlog, boolean chargeOnListen);
+    default RxUserService listenUser(int serviceId, int backlog, boolean chargeOnListen) {
+        return listenUser(serviceId, backlog, org.rxrpc.security.ServiceSecurity.NULL_ONLY, chargeOnListen);
+    }
 
     /**
      * {@link #listenUser(int, int, boolean)} for a service that accepts the security classes and minimum

@@ -155,22 +155,12 @@ final class Endpoint implements RxEndpoint {
     }
 
     @Override
-    public RxService listen(int serviceId, int backlog, NewCallNotifier newCall, DiscardNotifier discard) {
-        return listen(serviceId, backlog, ServiceSecurity.NULL_ONLY, newCall, discard);
-    }
-
-    @Override
     public RxService listen(
             int serviceId, int backlog, ServiceSecurity security, NewCallNotifier newCall, DiscardNotifier discard) {
         Objects.requireNonNull(security, "security");
         KernelServiceListener l = new KernelServiceListener(this, serviceId, backlog, security, newCall, discard);
         register(l);
         return l;
-    }
-
-    @Override
-    public RxUserService listenUser(int serviceId, int backlog, boolean chargeOnListen) {
-        return listenUser(serviceId, backlog, ServiceSecurity.NULL_ONLY, chargeOnListen);
     }
 
     @Override

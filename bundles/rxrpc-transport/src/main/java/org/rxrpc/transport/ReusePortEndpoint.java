@@ -69,19 +69,9 @@ final class ReusePortEndpoint implements RxEndpoint {
     }
 
     @Override
-    public RxService listen(int serviceId, int backlog, NewCallNotifier newCall, DiscardNotifier discard) {
-        return listen(serviceId, backlog, ServiceSecurity.NULL_ONLY, newCall, discard);
-    }
-
-    @Override
     public RxService listen(
             int serviceId, int backlog, ServiceSecurity security, NewCallNotifier newCall, DiscardNotifier discard) {
         return new ReusePortService(shards, serviceId, backlog, security, newCall, discard);
-    }
-
-    @Override
-    public RxUserService listenUser(int serviceId, int backlog, boolean chargeOnListen) {
-        return listenUser(serviceId, backlog, ServiceSecurity.NULL_ONLY, chargeOnListen);
     }
 
     @Override
