@@ -46,7 +46,7 @@ final class Transmitter {
         }
         int queuedTop = call.txQueuedTop;
         int windowEnd = call.txHardAck + Math.min(call.txWindow, sendWindowMax);
-        int open = Math.min(Math.min(queuedTop - call.txTop, windowEnd - call.txTop), call.cwnd - call.inFlight);
+        int open = room(call, queuedTop, windowEnd);
         if (open > 0 && call.txTop + open - call.txSecuredTop > 0) {
             // New packets are secured once, just before their first send (their length may change: padding),
             // and only as many as the windows let out now: securing all the application queued (up to a
@@ -60,7 +60,7 @@ final class Transmitter {
         int lastSeq = call.txLastSeq;
         while (call.txTop != queuedTop && call.txTop - windowEnd < 0 && call.inFlight < call.cwnd) {
             int first = call.txTop + 1;
-            int room = Math.min(Math.min(queuedTop - call.txTop, windowEnd - call.txTop), call.cwnd - call.inFlight);
+            int room = room(call, queuedTop, windowEnd);
             int count = 1;
             int maxJumbo = Math.min(
                     peer.jumboMax,
@@ -91,6 +91,11 @@ final class Transmitter {
         }
         if (call.inFlight > 0 && call.rtoDeadline == 0) armRto(call, now);
         if (!call.client) call.ackDeadline = 0; // reply DATA acknowledges the request
+    }
+
+    /** Packets that may go out now: queued, inside the peer's window, inside the congestion window. */
+    private static int room(Call call, int queuedTop, int windowEnd) {
+        return Math.min(Math.min(queuedTop - call.txTop, windowEnd - call.txTop), call.cwnd - call.inFlight);
     }
 
     private static void markInFlight(Call call, PacketBuffer p) {
